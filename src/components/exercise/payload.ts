@@ -1,0 +1,9 @@
+/** What Exercise.astro hands the browser: everything the panel needs, nothing secret. */
+export interface ExercisePayload {
+  id: string;
+  title: string;
+  timeLimitSeconds: number;
+  hints: string[];
+  /** Editable files first (in exercise.json order), then the tests. */
+  files: Array<{ name: string; content: string; editable: boolean }>;
+}

@@ -1,0 +1,104 @@
+/**
+ * Runs a command in its own process group with a wall-clock limit and an output cap, and
+ * makes sure nothing it started outlives it. Learner code can start workers, child processes
+ * and servers; killing only the direct child would leave those running.
+ */
+import { spawn } from 'node:child_process';
+
+export interface ProcessLimits {
+  timeLimitMs: number;
+  /** Bytes of stdout + stderr kept; past this the process tree is killed. */
+  maxOutputBytes: number;
+}
+
+export interface ProcessOutcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  outputLimited: boolean;
+  /** stdout and stderr, interleaved as they arrived, capped. */
+  output: string;
+  durationMs: number;
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    // A negative pid signals the whole process group the child leads (spawn's `detached`).
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; limits: ProcessLimits; signal?: AbortSignal },
+): Promise<ProcessOutcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timedOut = false;
+    let outputLimited = false;
+    let settled = false;
+
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, options.limits.timeLimitMs);
+    const onAbort = () => killGroup(child.pid);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const collect = (chunk: Buffer) => {
+      if (outputLimited) return;
+      const room = options.limits.maxOutputBytes - size;
+      if (chunk.length > room) {
+        chunks.push(chunk.subarray(0, Math.max(0, room)));
+        size = options.limits.maxOutputBytes;
+        outputLimited = true;
+        killGroup(child.pid);
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+
+    let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(closeGrace);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve({
+        exitCode: exit.code,
+        signal: exit.signal,
+        timedOut,
+        outputLimited,
+        output: Buffer.concat(chunks).toString('utf8'),
+        durationMs: Math.round(performance.now() - started),
+      });
+    };
+    let closeGrace: NodeJS.Timeout | undefined;
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      // Anything the tests left behind in the group (a server, a child process) goes too;
+      // that also releases the pipes a grandchild may hold, so 'close' can follow.
+      killGroup(child.pid);
+      closeGrace = setTimeout(finish, 1000);
+    });
+    child.on('close', finish);
+    child.on('error', finish);
+    if (options.signal?.aborted) onAbort();
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * A run's private directory, laid out so the learner's code can reach the tests and the
+ * installed packages but nothing else of the project:
+ *
+ *   <tmp>/workbench-run-XXXX/
+ *     workspace/          exercise tests + support files + the learner's files, vitest's root
+ *       node_modules ->   the installation's node_modules (vitest, @types/node, ...)
+ *     report.json         written by vitest's JSON reporter
+ *     events.ndjson       written by events-reporter.ts
+ */
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Exercise } from '../../exercises/catalog.ts';
+
+export interface Workspace {
+  base: string;
+  dir: string;
+  reportFile: string;
+  eventsFile: string;
+  remove(): Promise<void>;
+}
+
+export interface WorkspaceOptions {
+  /** Linked into the workspace so tests can import vitest and exercise dependencies. */
+  nodeModulesDir: string;
+  /** Where run directories are created; the system temp dir by default. */
+  parentDir?: string;
+}
+
+/**
+ * Writes the exercise's read-only files, then the learner's files. The caller has already
+ * checked that `files` only names editable files; the order still matters as a second line of
+ * defence: a learner file can never replace a test, because tests are written last.
+ */
+export async function createWorkspace(
+  exercise: Exercise,
+  files: Readonly<Record<string, string>>,
+  options: WorkspaceOptions,
+): Promise<Workspace> {
+  const parent = options.parentDir ?? tmpdir();
+  await mkdir(parent, { recursive: true });
+  const base = await mkdtemp(join(parent, 'workbench-run-'));
+  const dir = join(base, 'workspace');
+  const remove = () => rm(base, { recursive: true, force: true, maxRetries: 3 });
+  try {
+    await mkdir(dir);
+    await mkdir(join(base, 'tmp'));
+    for (const file of exercise.starter) {
+      const content = Object.hasOwn(files, file.name) ? files[file.name] : file.content;
+      await writeFile(join(dir, file.name), content ?? '', 'utf8');
+    }
+    for (const file of [...exercise.support, ...exercise.tests]) {
+      await writeFile(join(dir, file.name), file.content, 'utf8');
+    }
+    await symlink(options.nodeModulesDir, join(dir, 'node_modules'), 'dir');
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return {
+    base,
+    dir,
+    reportFile: join(base, 'report.json'),
+    eventsFile: join(base, 'events.ndjson'),
+    remove,
+  };
+}

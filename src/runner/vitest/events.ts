@@ -1,0 +1,29 @@
+/**
+ * What `events-reporter.ts` writes, one JSON object per line, while vitest runs. The JSON
+ * reporter's file is the authority on test status; these events add what it lacks: what each
+ * test printed, the assertion diff and location, and which tests had finished when a run was
+ * killed at its time limit (the JSON report is only written at the very end).
+ */
+export interface EventError {
+  message: string;
+  name?: string;
+  diff?: string;
+  /** First stack frame inside the workspace, relative to it. */
+  location?: { file: string; line: number; column?: number };
+}
+
+export type VitestEvent =
+  | { type: 'collected'; file: string; tests: Array<{ id: string; name: string }> }
+  | { type: 'test-start'; id: string }
+  | {
+      type: 'test-end';
+      id: string;
+      state: 'passed' | 'failed' | 'skipped' | 'pending';
+      durationMs: number;
+      errors: EventError[];
+    }
+  | { type: 'log'; testId?: string; stream: 'stdout' | 'stderr'; content: string }
+  | { type: 'unhandled'; errors: EventError[] };
+
+/** The environment variable naming the events file. */
+export const EVENTS_FILE_ENV = 'WORKBENCH_EVENTS_FILE';

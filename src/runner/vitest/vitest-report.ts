@@ -1,0 +1,316 @@
+/**
+ * Turns what one vitest run left behind (its JSON report, the events file, its exit) into the
+ * shared RunResult. Pure and isomorphic: the local runner and the WebContainer runner read the
+ * files in their own way and hand the text here, so both grade identically.
+ */
+import {
+  RESULT_VERSION,
+  problemResult,
+  statusFromTests,
+  type RunProblem,
+  type RunResult,
+  type SourceLocation,
+  type TestResult,
+  type TestStatus,
+} from '../result.ts';
+import { capText, withoutStackFrames } from '../sanitize.ts';
+import type { EventError, VitestEvent } from './events.ts';
+
+/** Per test: enough to read a failure, small enough to keep the panel fast. */
+export const TEST_OUTPUT_LIMIT = 8_000;
+/** Output outside tests and crash logs. */
+export const RUN_OUTPUT_LIMIT = 16_000;
+
+export interface RunArtifacts {
+  /** The JSON reporter's file, if it was written. */
+  report: string | undefined;
+  /** The events file, if any event was written. */
+  events: string | undefined;
+  /** Whatever the process printed (stdout and stderr), for crashes that left no report. */
+  processOutput: string;
+  exitCode: number | null;
+  /** True when the runner killed the run at its time limit. */
+  timedOut: boolean;
+  timeLimitSeconds: number;
+  durationMs: number;
+  /** Removes ANSI codes and absolute paths. */
+  sanitize: (text: string) => string;
+}
+
+interface JsonAssertion {
+  ancestorTitles: string[];
+  title: string;
+  status: string;
+  duration?: number | null;
+  failureMessages?: string[];
+}
+
+interface JsonFile {
+  name: string;
+  status: string;
+  message?: string;
+  assertionResults: JsonAssertion[];
+}
+
+interface JsonReport {
+  testResults: JsonFile[];
+}
+
+export function parseEvents(text: string | undefined): VitestEvent[] {
+  if (!text) return [];
+  const events: VitestEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      events.push(JSON.parse(line) as VitestEvent);
+    } catch {
+      // A line cut short by a kill at the time limit: everything before it is still good.
+    }
+  }
+  return events;
+}
+
+function parseReport(text: string | undefined): JsonReport | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<JsonReport>;
+    return Array.isArray(value.testResults) ? (value as JsonReport) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+class EventIndex {
+  readonly collected: Array<{ id: string; name: string }> = [];
+  readonly ends = new Map<string, Extract<VitestEvent, { type: 'test-end' }>>();
+  readonly output = new Map<string, string>();
+  looseOutput = '';
+  unhandled: EventError[] = [];
+  private readonly byName = new Map<string, string[]>();
+
+  constructor(events: readonly VitestEvent[]) {
+    for (const event of events) {
+      switch (event.type) {
+        case 'collected':
+          for (const test of event.tests) {
+            this.collected.push(test);
+            const ids = this.byName.get(test.name) ?? [];
+            ids.push(test.id);
+            this.byName.set(test.name, ids);
+          }
+          break;
+        case 'test-start':
+          break;
+
+        case 'test-end':
+          this.ends.set(event.id, event);
+          break;
+        case 'log':
+          if (event.testId === undefined) this.looseOutput += event.content;
+          else this.output.set(event.testId, (this.output.get(event.testId) ?? '') + event.content);
+          break;
+        case 'unhandled':
+          this.unhandled = this.unhandled.concat(event.errors);
+          break;
+      }
+    }
+  }
+
+  /** The id of the `occurrence`-th test with this full name (names may repeat). */
+  idFor(name: string, occurrence: number): string | undefined {
+    return this.byName.get(name)?.[occurrence];
+  }
+}
+
+function formatError(error: EventError, sanitize: (text: string) => string): string {
+  const head =
+    error.name && error.name !== 'Error' && error.name !== 'AssertionError'
+      ? `${error.name}: ${error.message}`
+      : error.message;
+  const parts = [head];
+  if (error.diff) parts.push(error.diff);
+  return sanitize(parts.join('\n\n')).trimEnd();
+}
+
+function mapStatus(status: string, message: string | undefined): TestStatus {
+  if (status === 'passed') return 'pass';
+  if (status === 'failed') return message?.includes('Test timed out in') ? 'timeout' : 'fail';
+  return 'skip';
+}
+
+const LOCATION = /([\w./-]+\.(?:[cm]?[jt]s|tsx?)):(\d+):(\d+)/;
+
+function findLocation(text: string): SourceLocation | undefined {
+  const match = LOCATION.exec(text);
+  if (!match?.[1] || !match[2] || !match[3]) return undefined;
+  return { file: match[1], line: Number(match[2]), column: Number(match[3]) };
+}
+
+function fileProblem(file: JsonFile, sanitize: (text: string) => string): RunProblem {
+  const message = sanitize(file.message ?? '').trim();
+  const location = findLocation(message);
+  const isSyntax = /PARSE_ERROR|SyntaxError|Transform failed|Unexpected token|Expected /.test(
+    message,
+  );
+  if (isSyntax) {
+    return {
+      code: 'syntax-error',
+      message: `Your code could not be parsed${location ? ` (${location.file}, line ${location.line})` : ''}:\n\n${message}`,
+      hint: location
+        ? `Fix the syntax at ${location.file}:${location.line}:${location.column ?? 1}, then run again.`
+        : 'Fix the syntax error shown above, then run again.',
+      ...(location ? { location } : {}),
+    };
+  }
+  return {
+    code: 'load-error',
+    message: `The tests could not load your code:\n\n${withoutStackFrames(message)}`,
+    hint: 'Something threw while the module was being imported: look at top-level code, outside any function.',
+    ...(location ? { location } : {}),
+  };
+}
+
+/**
+ * A run killed at its time limit left no JSON report, only events. Tests run one after another
+ * in file order, and a worker sends results in batches, so the first test with no result is
+ * the one that was running, or it finished and its result was still queued behind the one
+ * that was. Either way the learner should look there first, so it is marked `timeout`; the
+ * rest never ran and are marked `skip`.
+ */
+function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
+  const seconds = artifacts.timeLimitSeconds;
+  let blamed = false;
+  const tests: TestResult[] = index.collected.map(({ id, name }) => {
+    const end = index.ends.get(id);
+    const output = index.output.get(id);
+    const base = {
+      name,
+      ...(output ? { output: capText(artifacts.sanitize(output), TEST_OUTPUT_LIMIT) } : {}),
+    };
+    if (end) {
+      const status = mapStatus(end.state, end.errors[0]?.message);
+      const message = end.errors.map((e) => formatError(e, artifacts.sanitize)).join('\n\n');
+      return { ...base, status, durationMs: end.durationMs, ...(message ? { message } : {}) };
+    }
+    if (!blamed) {
+      blamed = true;
+      return {
+        ...base,
+        status: 'timeout' as const,
+        message: `No result before the time limit of ${seconds} s: this test (or the one before it) was still running.`,
+        durationMs: 0,
+      };
+    }
+    return {
+      ...base,
+      status: 'skip' as const,
+      message: 'Not run: the run was stopped.',
+      durationMs: 0,
+    };
+  });
+  const running = tests.find((t) => t.status === 'timeout');
+  return problemResult(
+    {
+      code: 'time-limit',
+      message: `Timed out after ${seconds} s${running ? `, around "${running.name}"` : ''}.`,
+      hint: 'Look for a loop that never ends, or a promise or stream that never settles (a callback never called, an end never signalled).',
+    },
+    {
+      tests,
+      durationMs: artifacts.durationMs,
+      ...(index.looseOutput
+        ? { output: capText(artifacts.sanitize(index.looseOutput), RUN_OUTPUT_LIMIT) }
+        : {}),
+    },
+  );
+}
+
+export function buildRunResult(artifacts: RunArtifacts): RunResult {
+  const { sanitize } = artifacts;
+  const index = new EventIndex(parseEvents(artifacts.events));
+  if (artifacts.timedOut) return timeoutResult(index, artifacts);
+
+  const looseOutput = index.looseOutput
+    ? { output: capText(sanitize(index.looseOutput), RUN_OUTPUT_LIMIT) }
+    : {};
+  const report = parseReport(artifacts.report);
+  if (!report) {
+    const printed = capText(sanitize(artifacts.processOutput).trim(), RUN_OUTPUT_LIMIT);
+    return problemResult(
+      {
+        code: 'process-crashed',
+        message: `The test process ended before reporting any result (exit code ${String(artifacts.exitCode)}).`,
+        hint: 'Does your code call process.exit() or kill the process? Let the tests finish on their own.',
+      },
+      { durationMs: artifacts.durationMs, ...(printed ? { output: printed } : looseOutput) },
+    );
+  }
+
+  const files = [...report.testResults].sort((a, b) => a.name.localeCompare(b.name));
+  const brokenFile = files.find((f) => f.assertionResults.length === 0 && f.message);
+  if (brokenFile) {
+    return problemResult(fileProblem(brokenFile, sanitize), {
+      durationMs: artifacts.durationMs,
+      ...looseOutput,
+    });
+  }
+
+  const seen = new Map<string, number>();
+  const tests: TestResult[] = files.flatMap((file) =>
+    file.assertionResults.map((assertion) => {
+      const name = [...assertion.ancestorTitles, assertion.title].join(' > ');
+      const occurrence = seen.get(name) ?? 0;
+      seen.set(name, occurrence + 1);
+      const id = index.idFor(name, occurrence);
+      const end = id === undefined ? undefined : index.ends.get(id);
+      const rawFailure = assertion.failureMessages?.join('\n\n') ?? '';
+      const status = mapStatus(assertion.status, rawFailure);
+      const message = end?.errors.length
+        ? end.errors.map((e) => formatError(e, sanitize)).join('\n\n')
+        : withoutStackFrames(sanitize(rawFailure));
+      const location = end?.errors[0]?.location;
+      const output = id === undefined ? undefined : index.output.get(id);
+      return {
+        name,
+        status,
+        ...(status !== 'pass' && message ? { message } : {}),
+        ...(output ? { output: capText(sanitize(output), TEST_OUTPUT_LIMIT) } : {}),
+        durationMs: Math.round((assertion.duration ?? end?.durationMs ?? 0) * 10) / 10,
+        ...(status !== 'pass' && location ? { location } : {}),
+      } satisfies TestResult;
+    }),
+  );
+
+  if (tests.length === 0) {
+    return problemResult(
+      {
+        code: 'no-tests',
+        message: 'No tests were found for this exercise.',
+        hint: 'This is a problem with the exercise, not your code: tell the course authors.',
+      },
+      { durationMs: artifacts.durationMs, ...looseOutput },
+    );
+  }
+
+  if (index.unhandled.length > 0) {
+    const detail = index.unhandled.map((e) => formatError(e, sanitize)).join('\n\n');
+    const location = index.unhandled[0]?.location;
+    return problemResult(
+      {
+        code: 'process-crashed',
+        message: `An error was thrown outside any test, so the results cannot be trusted:\n\n${detail}`,
+        hint: 'Usually an error event with no listener or a rejected promise nobody awaited: make sure every error reaches a callback or a catch.',
+        ...(location ? { location } : {}),
+      },
+      { tests, durationMs: artifacts.durationMs, ...looseOutput },
+    );
+  }
+
+  return {
+    version: RESULT_VERSION,
+    status: statusFromTests(tests),
+    tests,
+    ...looseOutput,
+    durationMs: artifacts.durationMs,
+  };
+}

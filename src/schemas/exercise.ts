@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * Exercise ids are `<track>/<slug>`, the same path the exercise has under `exercises/` and
+ * `solutions/`. Kept to lowercase kebab-case so an id is safe in a URL, a file path and a
+ * localStorage key without escaping.
+ */
+export const exerciseIdSchema = z
+  .string()
+  .regex(
+    /^\d{2}-[a-z0-9-]+\/[a-z0-9][a-z0-9-]*$/,
+    'An exercise id is "<track>/<slug>", e.g. "04-streams/lines" (lowercase, digits and dashes).',
+  );
+
+/**
+ * A file a learner may edit. Plain names only: the runner writes these into a fresh workspace,
+ * so a path separator or a leading dot would let a submission place files where the tests or
+ * the tooling live.
+ */
+export const editableFileNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(ts|mts|js|mjs|json|txt)$/,
+    'An editable file is a plain file name such as "lines.ts" (no folders, no leading dot).',
+  );
+
+/** `exercises/<track>/<slug>/exercise.json`. */
+export const exerciseMetaSchema = z.strictObject({
+  $schema: z.string().optional(),
+  title: z.string().min(3).describe('Shown above the editor.'),
+  summary: z.string().min(10).describe('One sentence: what the learner builds.'),
+  editable: z
+    .array(editableFileNameSchema)
+    .min(1)
+    .describe('Files the learner edits; every other file in the folder is read-only.'),
+  hints: z
+    .array(z.string().min(10))
+    .min(1)
+    .max(4)
+    .describe('Revealed one at a time; the last one is close to the answer.'),
+  timeLimitSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(10)
+    .describe('Wall-clock limit for one run; the whole process tree is killed after it.'),
+});
+
+export type ExerciseMeta = z.infer<typeof exerciseMetaSchema>;
