@@ -95,6 +95,8 @@ class ExercisePanel extends HTMLElement {
   private loadMonacoWhenVisible(): void {
     const load = () => {
       observer.disconnect();
+      // Whatever the note said (a restored draft) comes back once the editor is in place.
+      const previousNote = this.querySelector('[data-editor-note]')?.textContent ?? '';
       this.note('Loading the editor…');
       import('./monaco-editor.ts')
         .then(({ MonacoEditor }) => {
@@ -109,7 +111,7 @@ class ExercisePanel extends HTMLElement {
           this.editor = undefined;
           this.useEditor(monacoEditor);
           this.dataset['editor'] = 'monaco';
-          this.note('');
+          this.note(previousNote);
         })
         .catch((error: unknown) => {
           console.error('The code editor failed to load.', error);
