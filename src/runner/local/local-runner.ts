@@ -10,7 +10,7 @@ import { problemResult, type RunResult } from '../result.ts';
 import type { RunOptions, RunRequest, Runner } from '../runner.ts';
 import { createSanitizer } from '../sanitize.ts';
 import { EVENTS_FILE_ENV } from '../vitest/events.ts';
-import { buildRunResult } from '../vitest/vitest-report.ts';
+import { buildRunResult, type RunArtifacts } from '../vitest/vitest-report.ts';
 import { runProcess } from './run-process.ts';
 import { createWorkspace } from './workspace.ts';
 
@@ -27,6 +27,14 @@ export interface LocalRunnerOptions {
 
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 
+export interface LocalRunOptions extends RunOptions {
+  /**
+   * Receives what vitest left behind before the workspace is deleted. For recording parser
+   * fixtures (test/fixtures/vitest-reports/record.ts) and for debugging the runner.
+   */
+  onArtifacts?: (artifacts: RunArtifacts, workspaceDir: string) => void;
+}
+
 async function readIfPresent(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
@@ -41,6 +49,7 @@ export class LocalRunner implements Runner {
   private readonly installRoot: string;
   private readonly vitestEntry: string;
   private readonly reporterFile: string;
+  private readonly progressModule: string;
   private readonly options: LocalRunnerOptions;
 
   constructor(options: LocalRunnerOptions) {
@@ -51,7 +60,9 @@ export class LocalRunner implements Runner {
       'vitest/package.json',
     );
     this.vitestEntry = join(dirname(vitestPackage), 'vitest.mjs');
-    this.reporterFile = join(this.installRoot, 'src', 'runner', 'vitest', 'events-reporter.ts');
+    const vitestSupport = join(this.installRoot, 'src', 'runner', 'vitest');
+    this.reporterFile = join(vitestSupport, 'events-reporter.ts');
+    this.progressModule = join(vitestSupport, 'progress-setup.ts');
   }
 
   /** Exercises are read on every run: cheap, and an author's edits show up without a restart. */
@@ -81,13 +92,14 @@ export class LocalRunner implements Runner {
   async runExercise(
     exercise: Exercise,
     files: Readonly<Record<string, string>>,
-    options: RunOptions = {},
+    options: LocalRunOptions = {},
   ): Promise<RunResult> {
     const limitSeconds = exercise.meta.timeLimitSeconds;
     let workspace;
     try {
       workspace = await createWorkspace(exercise, files, {
         nodeModulesDir: join(this.installRoot, 'node_modules'),
+        progressModule: this.progressModule,
         ...(this.options.tmpDir ? { parentDir: this.options.tmpDir } : {}),
       });
     } catch (error) {
@@ -147,7 +159,7 @@ export class LocalRunner implements Runner {
           { durationMs: outcome.durationMs, output: sanitize(outcome.output.slice(0, 4000)) },
         );
       }
-      return buildRunResult({
+      const artifacts: RunArtifacts = {
         report: await readIfPresent(workspace.reportFile),
         events: await readIfPresent(workspace.eventsFile),
         processOutput: outcome.output,
@@ -156,7 +168,9 @@ export class LocalRunner implements Runner {
         timeLimitSeconds: limitSeconds,
         durationMs: outcome.durationMs,
         sanitize,
-      });
+      };
+      options.onArtifacts?.(artifacts, workspace.dir);
+      return buildRunResult(artifacts);
     } finally {
       await workspace.remove();
     }

@@ -4,14 +4,16 @@
  *
  *   <tmp>/workbench-run-XXXX/
  *     workspace/          exercise tests + support files + the learner's files, vitest's root
+ *       .workbench-progress.ts   see progress-setup.ts
  *       node_modules ->   the installation's node_modules (vitest, @types/node, ...)
  *     report.json         written by vitest's JSON reporter
  *     events.ndjson       written by events-reporter.ts
  */
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exercise } from '../../exercises/catalog.ts';
+import { PROGRESS_MODULE, withProgressImport } from '../vitest/events.ts';
 
 export interface Workspace {
   base: string;
@@ -24,6 +26,8 @@ export interface Workspace {
 export interface WorkspaceOptions {
   /** Linked into the workspace so tests can import vitest and exercise dependencies. */
   nodeModulesDir: string;
+  /** progress-setup.ts, copied in and imported by every test file. */
+  progressModule: string;
   /** Where run directories are created; the system temp dir by default. */
   parentDir?: string;
 }
@@ -50,8 +54,12 @@ export async function createWorkspace(
       const content = Object.hasOwn(files, file.name) ? files[file.name] : file.content;
       await writeFile(join(dir, file.name), content ?? '', 'utf8');
     }
-    for (const file of [...exercise.support, ...exercise.tests]) {
+    for (const file of exercise.support) {
       await writeFile(join(dir, file.name), file.content, 'utf8');
+    }
+    await copyFile(options.progressModule, join(dir, PROGRESS_MODULE));
+    for (const file of exercise.tests) {
+      await writeFile(join(dir, file.name), withProgressImport(file.content), 'utf8');
     }
     await symlink(options.nodeModulesDir, join(dir, 'node_modules'), 'dir');
   } catch (error) {

@@ -2,8 +2,8 @@
  * A vitest reporter, loaded by path (`--reporter=<this file>`) next to the JSON reporter. It
  * runs in vitest's main process and appends each event synchronously, so when the runner kills
  * the process tree at the time limit the file already holds every result that reached it.
- * (Workers send updates in batches, so a worker stuck in a busy loop may hold back the last
- * few: see timeoutResult in vitest-report.ts.)
+ * Workers send results in batches, so a busy loop may hold back the last few; which test was
+ * running comes from progress-setup.ts instead.
  *
  * Self-contained on purpose (type-only imports): the same file is mounted into WebContainers.
  */
@@ -31,10 +31,6 @@ export default class EventsReporter implements Reporter {
       return { id: test.id, name: test.fullName };
     });
     this.write({ type: 'collected', file: this.relativeFile(module.moduleId), tests });
-  }
-
-  onTestCaseReady(test: TestCase): void {
-    this.write({ type: 'test-start', id: test.id });
   }
 
   onTestCaseResult(test: TestCase): void {

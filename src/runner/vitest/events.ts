@@ -14,7 +14,9 @@ export interface EventError {
 
 export type VitestEvent =
   | { type: 'collected'; file: string; tests: Array<{ id: string; name: string }> }
+  /** From progress-setup.ts, written inside the worker, so never held back. */
   | { type: 'test-start'; id: string }
+  | { type: 'test-finish'; id: string; state: 'pass' | 'fail' }
   | {
       type: 'test-end';
       id: string;
@@ -27,3 +29,11 @@ export type VitestEvent =
 
 /** The environment variable naming the events file. */
 export const EVENTS_FILE_ENV = 'WORKBENCH_EVENTS_FILE';
+
+/** The progress module's name inside a workspace: a dot file, so no editable file can clash. */
+export const PROGRESS_MODULE = '.workbench-progress.ts';
+
+/** A test file as written into a workspace: the progress import, on the file's own line 1. */
+export function withProgressImport(testSource: string): string {
+  return `import './${PROGRESS_MODULE}'; ${testSource}`;
+}

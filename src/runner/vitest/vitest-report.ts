@@ -83,6 +83,8 @@ function parseReport(text: string | undefined): JsonReport | undefined {
 class EventIndex {
   readonly collected: Array<{ id: string; name: string }> = [];
   readonly ends = new Map<string, Extract<VitestEvent, { type: 'test-end' }>>();
+  readonly started = new Set<string>();
+  readonly finished = new Map<string, 'pass' | 'fail'>();
   readonly output = new Map<string, string>();
   looseOutput = '';
   unhandled: EventError[] = [];
@@ -100,6 +102,10 @@ class EventIndex {
           }
           break;
         case 'test-start':
+          this.started.add(event.id);
+          break;
+        case 'test-finish':
+          this.finished.set(event.id, event.state);
           break;
 
         case 'test-end':
@@ -171,15 +177,12 @@ function fileProblem(file: JsonFile, sanitize: (text: string) => string): RunPro
 }
 
 /**
- * A run killed at its time limit left no JSON report, only events. Tests run one after another
- * in file order, and a worker sends results in batches, so the first test with no result is
- * the one that was running, or it finished and its result was still queued behind the one
- * that was. Either way the learner should look there first, so it is marked `timeout`; the
- * rest never ran and are marked `skip`.
+ * A run killed at its time limit left no JSON report, only events: results that reached the
+ * reporter, and from inside the worker, which tests started and finished. The test that started
+ * and never finished is the one that was running.
  */
 function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
   const seconds = artifacts.timeLimitSeconds;
-  let blamed = false;
   const tests: TestResult[] = index.collected.map(({ id, name }) => {
     const end = index.ends.get(id);
     const output = index.output.get(id);
@@ -192,27 +195,35 @@ function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
       const message = end.errors.map((e) => formatError(e, artifacts.sanitize)).join('\n\n');
       return { ...base, status, durationMs: end.durationMs, ...(message ? { message } : {}) };
     }
-    if (!blamed) {
-      blamed = true;
+    const finished = index.finished.get(id);
+    if (finished) {
+      // It finished, but its details were still queued in the worker when the run was stopped.
       return {
         ...base,
-        status: 'timeout' as const,
-        message: `No result before the time limit of ${seconds} s: this test (or the one before it) was still running.`,
+        status: finished,
+        ...(finished === 'fail'
+          ? { message: 'Failed; the details were lost when the run was stopped at the time limit.' }
+          : {}),
         durationMs: 0,
       };
     }
-    return {
-      ...base,
-      status: 'skip' as const,
-      message: 'Not run: the run was stopped.',
-      durationMs: 0,
-    };
+    if (index.started.has(id)) {
+      return {
+        ...base,
+        status: 'timeout' as const,
+        message: `Still running when the time limit of ${seconds} s was reached.`,
+        durationMs: seconds * 1000,
+      };
+    }
+    return { ...base, status: 'skip' as const, message: 'Not run: the run was stopped.', durationMs: 0 };
   });
   const running = tests.find((t) => t.status === 'timeout');
   return problemResult(
     {
       code: 'time-limit',
-      message: `Timed out after ${seconds} s${running ? `, around "${running.name}"` : ''}.`,
+      message: running
+        ? `Timed out after ${seconds} s in "${running.name}".`
+        : `Timed out after ${seconds} s before any test started (top-level code or a beforeAll hook?).`,
       hint: 'Look for a loop that never ends, or a promise or stream that never settles (a callback never called, an end never signalled).',
     },
     {
@@ -247,7 +258,9 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
   }
 
   const files = [...report.testResults].sort((a, b) => a.name.localeCompare(b.name));
-  const brokenFile = files.find((f) => f.assertionResults.length === 0 && f.message);
+  const brokenFile = files.find(
+    (f) => f.assertionResults.length === 0 && f.message && !f.message.startsWith('No test suite found'),
+  );
   if (brokenFile) {
     return problemResult(fileProblem(brokenFile, sanitize), {
       durationMs: artifacts.durationMs,
@@ -289,6 +302,21 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
         hint: 'This is a problem with the exercise, not your code: tell the course authors.',
       },
       { durationMs: artifacts.durationMs, ...looseOutput },
+    );
+  }
+
+  // vitest turns process.exit() inside a test into a failed test. It is not a failure of the
+  // learner's logic but an attempt to end the run, so it must never be mistaken for a result.
+  const exited = tests.find((t) => t.message?.includes('process.exit unexpectedly called'));
+  if (exited) {
+    return problemResult(
+      {
+        code: 'process-crashed',
+        message: `Your code called process.exit() during "${exited.name}", which ends the test run.`,
+        hint: 'Return a value or throw an error instead of exiting the process.',
+        ...(exited.location ? { location: exited.location } : {}),
+      },
+      { tests, durationMs: artifacts.durationMs, ...looseOutput },
     );
   }
 
