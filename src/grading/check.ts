@@ -1,0 +1,201 @@
+/**
+ * The course check (`npm run check`): proves every exercise is gradeable and the course is
+ * wired together. Each problem names the file (and line where there is one) and how to fix it.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ExerciseDefinitionError,
+  listExerciseIds,
+  loadExercise,
+  loadSolution,
+  type Exercise,
+} from '../exercises/catalog.ts';
+import type { RunResult } from '../runner/result.ts';
+import type { LocalRunner } from '../runner/local/local-runner.ts';
+import { readLessonRefs } from './lessons.ts';
+
+export interface CheckProblem {
+  file: string;
+  line?: number;
+  message: string;
+  hint: string;
+}
+
+export interface ExerciseCheck {
+  id: string;
+  problems: CheckProblem[];
+  solution?: RunResult;
+  starter?: RunResult;
+}
+
+export interface CheckReport {
+  exercises: ExerciseCheck[];
+  /** Problems not tied to one exercise: lessons, folder layout. */
+  course: CheckProblem[];
+}
+
+const FOCUS_OR_SKIP = /\b(?:it|test|describe)\.(only|skip|todo)\b|\b(?:fit|fdescribe|xit|xtest|xdescribe)\(/;
+
+function summarizeFailure(result: RunResult): string {
+  const failed = result.tests.filter((t) => t.status !== 'pass').map((t) => t.name);
+  return result.message ?? (failed.length > 0 ? `failing: ${failed.slice(0, 3).join('; ')}` : result.status);
+}
+
+function staticProblems(exercise: Exercise): CheckProblem[] {
+  const problems: CheckProblem[] = [];
+  const meta = `exercises/${exercise.id}/exercise.json`;
+  if (exercise.meta.hints.length < 2 || exercise.meta.hints.length > 4) {
+    problems.push({
+      file: meta,
+      message: `has ${exercise.meta.hints.length} hint(s); every exercise needs 2 to 4`,
+      hint: 'Write progressive hints: the first a nudge, the last close to the answer.',
+    });
+  }
+  if (exercise.tests.length === 0) {
+    problems.push({
+      file: `exercises/${exercise.id}`,
+      message: 'has no test file (*.test.ts)',
+      hint: 'Add a vitest file next to the starter.',
+    });
+  }
+  for (const test of exercise.tests) {
+    test.content.split('\n').forEach((text, index) => {
+      const match = FOCUS_OR_SKIP.exec(text);
+      if (match) {
+        problems.push({
+          file: `exercises/${exercise.id}/${test.name}`,
+          line: index + 1,
+          message: `uses ${match[0].replace(/\($/, '')}: every test must run for every learner`,
+          hint: 'Remove .only/.skip/.todo (and x/f prefixes) before committing.',
+        });
+      }
+    });
+  }
+  return problems;
+}
+
+async function checkExercise(root: string, id: string, runner: LocalRunner): Promise<ExerciseCheck> {
+  let exercise: Exercise;
+  try {
+    exercise = await loadExercise(root, id);
+  } catch (error) {
+    if (error instanceof ExerciseDefinitionError) {
+      return { id, problems: [{ file: error.file, message: error.message.replace(`${error.file}: `, ''), hint: error.hint }] };
+    }
+    throw error;
+  }
+  const problems = staticProblems(exercise);
+  let solutionFiles: Record<string, string>;
+  try {
+    solutionFiles = await loadSolution(root, exercise);
+  } catch {
+    problems.push({
+      file: `solutions/${id}`,
+      message: `is missing a reference version of ${exercise.meta.editable.join(', ')}`,
+      hint: `Add solutions/${id}/ with the same editable files as the starter.`,
+    });
+    return { id, problems };
+  }
+
+  const solution = await runner.runExercise(exercise, solutionFiles);
+  if (solution.status !== 'pass') {
+    problems.push({
+      file: `solutions/${id}/${exercise.meta.editable[0] ?? ''}`,
+      ...(solution.location ? { line: solution.location.line } : {}),
+      message: `the reference solution does not pass (${solution.status}): ${summarizeFailure(solution)}`,
+      hint: 'Fix the solution or the tests: the reference must pass every test.',
+    });
+  }
+
+  const starter = await runner.runExercise(exercise, {});
+  const starterFile = `exercises/${id}/${exercise.meta.editable[0] ?? ''}`;
+  if (starter.status === 'pass') {
+    problems.push({
+      file: starterFile,
+      message: 'the starter already passes every test',
+      hint: 'Leave the starter incomplete, or add the test that the missing work must satisfy.',
+    });
+  } else if (starter.status !== 'fail') {
+    problems.push({
+      file: starterFile,
+      ...(starter.location ? { line: starter.location.line } : {}),
+      message: `the starter does not fail with an assertion but with ${starter.status === 'timeout' ? 'a timeout' : `an error (${starter.errorCode ?? 'unknown'})`}: ${summarizeFailure(starter)}`,
+      hint: 'A learner must first see readable failing assertions: make the starter compile, load and return quickly.',
+    });
+  }
+  return { id, problems, solution, starter };
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+}
+
+async function layoutProblems(root: string, exerciseIds: readonly string[]): Promise<CheckProblem[]> {
+  const problems: CheckProblem[] = [];
+  const solutionIds: string[] = [];
+  for (const track of await subdirs(join(root, 'solutions'))) {
+    for (const slug of await subdirs(join(root, 'solutions', track))) solutionIds.push(`${track}/${slug}`);
+  }
+  for (const id of solutionIds.filter((s) => !exerciseIds.includes(s))) {
+    problems.push({
+      file: `solutions/${id}`,
+      message: 'has no matching exercise',
+      hint: `Move it to match exercises/<track>/<slug>, or delete it.`,
+    });
+  }
+  const lessons = await readLessonRefs(root);
+  const used = new Set<string>();
+  for (const lesson of lessons) {
+    for (const { id, line } of lesson.embedded) {
+      used.add(id);
+      if (!exerciseIds.includes(id)) {
+        problems.push({
+          file: lesson.file,
+          line,
+          message: `embeds exercise "${id}", which does not exist`,
+          hint: `Use an id from exercises/ (${exerciseIds.slice(0, 3).join(', ')}…), or create it with npm run new:exercise.`,
+        });
+      }
+      if (!lesson.declared.includes(id)) {
+        problems.push({
+          file: lesson.file,
+          line,
+          message: `embeds "${id}" but does not list it under exercises: in the frontmatter`,
+          hint: 'Add it to the frontmatter list so the course index counts it.',
+        });
+      }
+    }
+    for (const id of lesson.declared.filter((d) => !lesson.embedded.some((e) => e.id === d))) {
+      problems.push({
+        file: lesson.file,
+        message: `lists "${id}" in its frontmatter but never embeds it`,
+        hint: `Add <Exercise id="${id}" /> where the learner is ready for it.`,
+      });
+    }
+  }
+  for (const id of exerciseIds.filter((e) => !used.has(e))) {
+    problems.push({
+      file: `exercises/${id}`,
+      message: 'is not used by any lesson',
+      hint: `Embed it in a lesson with <Exercise id="${id}" />.`,
+    });
+  }
+  return problems;
+}
+
+export async function checkCourse(
+  root: string,
+  runner: LocalRunner,
+  options: { onExercise?: (check: ExerciseCheck) => void } = {},
+): Promise<CheckReport> {
+  const ids = await listExerciseIds(root);
+  const exercises: ExerciseCheck[] = [];
+  for (const id of ids) {
+    const check = await checkExercise(root, id, runner);
+    options.onExercise?.(check);
+    exercises.push(check);
+  }
+  return { exercises, course: await layoutProblems(root, ids) };
+}

@@ -1,0 +1,42 @@
+/**
+ * Reads lesson files the way the course check needs them: which exercises a lesson declares in
+ * its frontmatter and which it embeds with <Exercise id="..." />, with line numbers for reports.
+ * (The site itself reads lessons through Astro's content collection; this is for the CLI,
+ * which runs without Astro.)
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+export interface LessonExerciseRefs {
+  /** Path relative to the project root. */
+  file: string;
+  declared: string[];
+  embedded: Array<{ id: string; line: number }>;
+}
+
+const EMBED = /<Exercise\s+id=["']([^"']+)["']/g;
+
+export async function readLessonRefs(root: string): Promise<LessonExerciseRefs[]> {
+  const dir = join(root, 'content', 'lessons');
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const lessons: LessonExerciseRefs[] = [];
+  for (const entry of entries.filter((e) => e.isFile() && e.name.endsWith('.mdx'))) {
+    const path = join(entry.parentPath, entry.name);
+    const text = await readFile(path, 'utf8');
+    const frontmatter = /^---\n([\s\S]*?)\n---/.exec(text)?.[1] ?? '';
+    let declared: string[] = [];
+    try {
+      const data = parseYaml(frontmatter) as { exercises?: unknown } | null;
+      if (Array.isArray(data?.exercises)) declared = data.exercises.map(String);
+    } catch {
+      // A broken frontmatter fails the site build with a better message than we could give.
+    }
+    const embedded = [...text.matchAll(EMBED)].map((match) => ({
+      id: match[1] ?? '',
+      line: text.slice(0, match.index).split('\n').length,
+    }));
+    lessons.push({ file: relative(root, path), declared, embedded });
+  }
+  return lessons.sort((a, b) => a.file.localeCompare(b.file));
+}

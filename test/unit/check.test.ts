@@ -1,0 +1,34 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkCourse } from '../../src/grading/check.ts';
+import { LocalRunner } from '../../src/runner/local/local-runner.ts';
+
+const repo = resolve(import.meta.dirname, '..', '..');
+
+describe('checkCourse', () => {
+  it('proves the real course: every solution passes, every starter fails with an assertion', async () => {
+    const report = await checkCourse(repo, new LocalRunner({ courseRoot: repo }));
+    expect(report.course).toEqual([]);
+    expect(report.exercises.length).toBeGreaterThan(0);
+    for (const exercise of report.exercises) {
+      expect(exercise.problems, exercise.id).toEqual([]);
+      expect(exercise.solution?.status).toBe('pass');
+      expect(exercise.starter?.status).toBe('fail');
+    }
+  });
+
+  it('reports a broken exercise and course wiring with file and hint', async () => {
+    const root = join(repo, 'test', 'fixtures', 'course');
+    const report = await checkCourse(root, new LocalRunner({ courseRoot: root, installRoot: repo }));
+    const empty = report.exercises.find((e) => e.id === '01-demo/empty');
+    expect(empty?.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('reference solution does not pass (error)'),
+      expect.stringContaining('but with an error (no-tests)'),
+    ]);
+    expect(report.course.map((p) => [p.file, p.message])).toEqual([
+      ['exercises/01-demo/empty', 'is not used by any lesson'],
+      ['exercises/01-demo/sum', 'is not used by any lesson'],
+    ]);
+    expect(report.course.every((p) => p.hint.length > 0)).toBe(true);
+  });
+});
