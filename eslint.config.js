@@ -14,6 +14,8 @@ export default defineConfig(
       'test-results/',
       'playwright-report/',
       '.workbench/',
+      // Deliberately unparseable submissions.
+      'test/fixtures/submissions/**/error/syntax/**',
     ],
   },
   js.configs.recommended,

@@ -43,7 +43,9 @@ try {
   await waitForServer();
   const body = JSON.stringify({
     exerciseId: '04-streams/lines',
-    files: { 'lines.ts': readFileSync(join(root, 'solutions', '04-streams', 'lines', 'lines.ts'), 'utf8') },
+    files: {
+      'lines.ts': readFileSync(join(root, 'solutions', '04-streams', 'lines', 'lines.ts'), 'utf8'),
+    },
   });
   const runOnce = async () => {
     const started = performance.now();
@@ -72,8 +74,12 @@ try {
   const spawnMedian = median(spawns);
   console.log('Run latency, exercise 04-streams/lines, reference solution, through POST /api/run');
   console.log(`  first run (cold)          ${cold.toFixed(0).padStart(6)} ms`);
-  console.log(`  median of ${RUNS} runs         ${runMedian.toFixed(0).padStart(6)} ms   (min ${Math.min(...warm).toFixed(0)}, max ${Math.max(...warm).toFixed(0)})`);
-  console.log(`  baseline: node -e 0       ${spawnMedian.toFixed(0).padStart(6)} ms   (median of ${SPAWNS})`);
+  console.log(
+    `  median of ${RUNS} runs         ${runMedian.toFixed(0).padStart(6)} ms   (min ${Math.min(...warm).toFixed(0)}, max ${Math.max(...warm).toFixed(0)})`,
+  );
+  console.log(
+    `  baseline: node -e 0       ${spawnMedian.toFixed(0).padStart(6)} ms   (median of ${SPAWNS})`,
+  );
   console.log(`  ratio run / bare spawn    ${(runMedian / spawnMedian).toFixed(1).padStart(6)} x`);
 } finally {
   server.kill('SIGTERM');

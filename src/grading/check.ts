@@ -35,11 +35,15 @@ export interface CheckReport {
   course: CheckProblem[];
 }
 
-const FOCUS_OR_SKIP = /\b(?:it|test|describe)\.(only|skip|todo)\b|\b(?:fit|fdescribe|xit|xtest|xdescribe)\(/;
+const FOCUS_OR_SKIP =
+  /\b(?:it|test|describe)\.(only|skip|todo)\b|\b(?:fit|fdescribe|xit|xtest|xdescribe)\(/;
 
 function summarizeFailure(result: RunResult): string {
   const failed = result.tests.filter((t) => t.status !== 'pass').map((t) => t.name);
-  return result.message ?? (failed.length > 0 ? `failing: ${failed.slice(0, 3).join('; ')}` : result.status);
+  return (
+    result.message ??
+    (failed.length > 0 ? `failing: ${failed.slice(0, 3).join('; ')}` : result.status)
+  );
 }
 
 function staticProblems(exercise: Exercise): CheckProblem[] {
@@ -75,13 +79,26 @@ function staticProblems(exercise: Exercise): CheckProblem[] {
   return problems;
 }
 
-async function checkExercise(root: string, id: string, runner: LocalRunner): Promise<ExerciseCheck> {
+async function checkExercise(
+  root: string,
+  id: string,
+  runner: LocalRunner,
+): Promise<ExerciseCheck> {
   let exercise: Exercise;
   try {
     exercise = await loadExercise(root, id);
   } catch (error) {
     if (error instanceof ExerciseDefinitionError) {
-      return { id, problems: [{ file: error.file, message: error.message.replace(`${error.file}: `, ''), hint: error.hint }] };
+      return {
+        id,
+        problems: [
+          {
+            file: error.file,
+            message: error.message.replace(`${error.file}: `, ''),
+            hint: error.hint,
+          },
+        ],
+      };
     }
     throw error;
   }
@@ -132,11 +149,15 @@ async function subdirs(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isDirectory()).map((e) => e.name);
 }
 
-async function layoutProblems(root: string, exerciseIds: readonly string[]): Promise<CheckProblem[]> {
+async function layoutProblems(
+  root: string,
+  exerciseIds: readonly string[],
+): Promise<CheckProblem[]> {
   const problems: CheckProblem[] = [];
   const solutionIds: string[] = [];
   for (const track of await subdirs(join(root, 'solutions'))) {
-    for (const slug of await subdirs(join(root, 'solutions', track))) solutionIds.push(`${track}/${slug}`);
+    for (const slug of await subdirs(join(root, 'solutions', track)))
+      solutionIds.push(`${track}/${slug}`);
   }
   for (const id of solutionIds.filter((s) => !exerciseIds.includes(s))) {
     problems.push({

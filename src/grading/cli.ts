@@ -23,7 +23,10 @@ function formatProblem(problem: CheckProblem): string {
 }
 
 async function check(root: string): Promise<number> {
-  const runner = new LocalRunner({ courseRoot: root, installRoot: resolve(import.meta.dirname, '..', '..') });
+  const runner = new LocalRunner({
+    courseRoot: root,
+    installRoot: resolve(import.meta.dirname, '..', '..'),
+  });
   const started = performance.now();
   const report = await checkCourse(root, runner, {
     onExercise: (result) => {

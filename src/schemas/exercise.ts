@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from './strict.ts';
 
 /**
  * Exercise ids are `<track>/<slug>`, the same path the exercise has under `exercises/` and
@@ -25,26 +26,29 @@ export const editableFileNameSchema = z
   );
 
 /** `exercises/<track>/<slug>/exercise.json`. */
-export const exerciseMetaSchema = z.strictObject({
-  $schema: z.string().optional(),
-  title: z.string().min(3).describe('Shown above the editor.'),
-  summary: z.string().min(10).describe('One sentence: what the learner builds.'),
-  editable: z
-    .array(editableFileNameSchema)
-    .min(1)
-    .describe('Files the learner edits; every other file in the folder is read-only.'),
-  hints: z
-    .array(z.string().min(10))
-    .min(1)
-    .max(4)
-    .describe('Revealed one at a time; the last one is close to the answer.'),
-  timeLimitSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(60)
-    .default(10)
-    .describe('Wall-clock limit for one run; the whole process tree is killed after it.'),
-});
+export const exerciseMetaSchema = strictObject(
+  {
+    $schema: z.string().optional(),
+    title: z.string().min(3).describe('Shown above the editor.'),
+    summary: z.string().min(10).describe('One sentence: what the learner builds.'),
+    editable: z
+      .array(editableFileNameSchema)
+      .min(1)
+      .describe('Files the learner edits; every other file in the folder is read-only.'),
+    hints: z
+      .array(z.string().min(10))
+      .min(1)
+      .max(4)
+      .describe('Revealed one at a time; the last one is close to the answer.'),
+    timeLimitSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .default(10)
+      .describe('Wall-clock limit for one run; the whole process tree is killed after it.'),
+  },
+  'exercise.json',
+);
 
 export type ExerciseMeta = z.infer<typeof exerciseMetaSchema>;

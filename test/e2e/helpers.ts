@@ -44,7 +44,9 @@ export async function pasteCode(page: Page, editor: Locator, code: string): Prom
 export async function savedDraft(page: Page): Promise<string | undefined> {
   return page.evaluate(() => {
     const raw = localStorage.getItem('workbench:v1:draft:04-streams/lines');
-    return raw ? (JSON.parse(raw) as { files: Record<string, string> }).files['lines.ts'] : undefined;
+    return raw
+      ? (JSON.parse(raw) as { files: Record<string, string> }).files['lines.ts']
+      : undefined;
   });
 }
 

@@ -21,7 +21,9 @@ test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 test('the course home lists the tracks and leads to the lesson', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  const tracks = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3 }) });
+  const tracks = page
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading', { level: 3 }) });
   await expect(tracks).toHaveCount(8);
   await expect(page.getByRole('heading', { name: /Track 4\s+Streams/ })).toBeVisible();
   await page.getByRole('link', { name: 'Transform streams' }).click();
@@ -55,11 +57,16 @@ test('the lesson is cross-origin isolated, highlighted by Shiki, and loads the e
   expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
 });
 
-test('the editor knows Node types and shows the tests read-only in a second tab', async ({ page }) => {
+test('the editor knows Node types and shows the tests read-only in a second tab', async ({
+  page,
+}) => {
   await page.goto(LESSON_URL);
   await openEditor(page);
   const panel = exercisePanel(page);
-  await expect(panel.getByRole('tab', { name: 'lines.ts' })).toHaveAttribute('aria-selected', 'true');
+  await expect(panel.getByRole('tab', { name: 'lines.ts' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
 
   // Hover `Transform` (imported from node:stream): the hover shows @types/node's docs.
   const token = panel.locator('.view-line span', { hasText: /^Transform$/ }).first();
@@ -72,12 +79,17 @@ test('the editor knows Node types and shows the tests read-only in a second tab'
   }).toPass({ timeout: 45_000 });
 
   await panel.getByRole('tab', { name: /lines\.test\.ts/ }).click();
-  await expect(panel.getByRole('tab', { name: /lines\.test\.ts/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(panel.getByRole('tab', { name: /lines\.test\.ts/ })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
   await expect.poll(() => editorText(page)).toContain("from './lines.ts'");
   const editor = panel.getByRole('textbox', { name: 'Code editor' });
   await editor.focus();
   await page.keyboard.type('garbage');
-  await expect(page.getByRole('alert').filter({ hasText: 'The tests are read-only' })).toBeAttached();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'The tests are read-only' }),
+  ).toBeAttached();
   expect(await editorText(page)).not.toContain('garbage');
 });
 
@@ -131,12 +143,18 @@ test('a learner runs the starter, pastes the solution, and keeps the draft acros
   await expect(panel.getByText(/Restored your draft/)).toHaveCount(0);
 });
 
-test('bad input gets a clear result: syntax error, infinite loop, runner down', async ({ page }) => {
+test('bad input gets a clear result: syntax error, infinite loop, runner down', async ({
+  page,
+}) => {
   await page.goto(LESSON_URL);
   const panel = exercisePanel(page);
   const editor = await openEditor(page);
 
-  await pasteCode(page, editor, "import { Transform } from 'node:stream';\nexport function lines( {\n");
+  await pasteCode(
+    page,
+    editor,
+    "import { Transform } from 'node:stream';\nexport function lines( {\n",
+  );
   await runAndWait(page);
   await expect(runStatus(page)).toContainText('could not be parsed');
   await expect(runStatus(page)).toContainText(/line \d+/);

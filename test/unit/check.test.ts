@@ -19,7 +19,10 @@ describe('checkCourse', () => {
 
   it('reports a broken exercise and course wiring with file and hint', async () => {
     const root = join(repo, 'test', 'fixtures', 'course');
-    const report = await checkCourse(root, new LocalRunner({ courseRoot: root, installRoot: repo }));
+    const report = await checkCourse(
+      root,
+      new LocalRunner({ courseRoot: root, installRoot: repo }),
+    );
     const empty = report.exercises.find((e) => e.id === '01-demo/empty');
     expect(empty?.problems.map((p) => p.message)).toEqual([
       expect.stringContaining('reference solution does not pass (error)'),

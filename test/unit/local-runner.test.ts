@@ -47,7 +47,11 @@ describe('LocalRunner', () => {
 
   it('reports a syntax error with its line', async () => {
     const result = await runSubmission('error/syntax');
-    expect(result).toMatchObject({ status: 'error', errorCode: 'syntax-error', location: { file: 'sum.ts', line: 2 } });
+    expect(result).toMatchObject({
+      status: 'error',
+      errorCode: 'syntax-error',
+      location: { file: 'sum.ts', line: 2 },
+    });
   });
 
   it('reports code that throws while loading', async () => {

@@ -3,7 +3,12 @@ import { parseRunResult, statusFromTests } from '../../src/runner/result.ts';
 
 describe('parseRunResult', () => {
   it('accepts a valid result', () => {
-    const value = { version: 1, status: 'pass', tests: [{ name: 'a', status: 'pass', durationMs: 1 }], durationMs: 5 };
+    const value = {
+      version: 1,
+      status: 'pass',
+      tests: [{ name: 'a', status: 'pass', durationMs: 1 }],
+      durationMs: 5,
+    };
     expect(parseRunResult(value)).toEqual(value);
   });
 

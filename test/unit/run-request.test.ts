@@ -72,7 +72,9 @@ describe('validateRunRequest', () => {
       editableFor,
     );
     expect(ok.ok).toBe(true);
-    const r = await rejection(body({ exerciseId: '04-streams/lines', files: { 'lines.ts': `${justUnder}é` } }));
+    const r = await rejection(
+      body({ exerciseId: '04-streams/lines', files: { 'lines.ts': `${justUnder}é` } }),
+    );
     expect(r).toMatchObject({ status: 413, code: 'too-large' });
   });
 

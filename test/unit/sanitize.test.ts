@@ -8,9 +8,13 @@ describe('createSanitizer', () => {
   });
 
   it('makes workspace paths relative and hides the installation path', () => {
-    expect(sanitize('at file:///tmp/workbench-run-abc/workspace/lines.ts:3:5')).toBe('at lines.ts:3:5');
+    expect(sanitize('at file:///tmp/workbench-run-abc/workspace/lines.ts:3:5')).toBe(
+      'at lines.ts:3:5',
+    );
     expect(sanitize('wrote /tmp/workbench-run-abc/report.json')).toBe('wrote report.json');
-    expect(sanitize('/srv/workbench/node_modules/vitest/x.js')).toBe('<workbench>/node_modules/vitest/x.js');
+    expect(sanitize('/srv/workbench/node_modules/vitest/x.js')).toBe(
+      '<workbench>/node_modules/vitest/x.js',
+    );
   });
 
   it('does not touch a path that merely starts with the same characters', () => {
@@ -24,9 +28,9 @@ describe('createSanitizer', () => {
 
 describe('withoutStackFrames', () => {
   it('keeps the message and drops the frames', () => {
-    expect(withoutStackFrames('AssertionError: nope\n    at a (x.ts:1:1)\n    at b (y.ts:2:2)')).toBe(
-      'AssertionError: nope',
-    );
+    expect(
+      withoutStackFrames('AssertionError: nope\n    at a (x.ts:1:1)\n    at b (y.ts:2:2)'),
+    ).toBe('AssertionError: nope');
   });
 });
 

@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSanitizer } from '../../src/runner/sanitize.ts';
-import { buildRunResult, parseEvents, type RunArtifacts } from '../../src/runner/vitest/vitest-report.ts';
+import {
+  buildRunResult,
+  parseEvents,
+  type RunArtifacts,
+} from '../../src/runner/vitest/vitest-report.ts';
 
 /** Artefacts recorded from real vitest runs by test/fixtures/vitest-reports/record.ts. */
 function recorded(outcome: string): RunArtifacts {
   const url = new URL(`../fixtures/vitest-reports/${outcome}/artifacts.json`, import.meta.url);
-  const stored = JSON.parse(readFileSync(url, 'utf8')) as Omit<RunArtifacts, 'sanitize' | 'durationMs'>;
+  const stored = JSON.parse(readFileSync(url, 'utf8')) as Omit<
+    RunArtifacts,
+    'sanitize' | 'durationMs'
+  >;
   return {
     ...stored,
     durationMs: 700,
@@ -40,6 +47,7 @@ describe('buildRunResult on recorded vitest runs', () => {
     expect(failed?.message).toContain('+ Received');
     expect(failed?.location).toEqual({ file: 'sum.test.ts', line: 11, column: expect.any(Number) });
     const everything = JSON.stringify(result);
+    // eslint-disable-next-line no-control-regex -- an ANSI escape is exactly what must not be there
     expect(everything).not.toMatch(/\u001b\[/);
     expect(everything).not.toMatch(/WORKSPACE|WORKBENCH|\/RUN|node_modules/);
     expect(everything).not.toMatch(/^\s+at /m);
@@ -94,7 +102,8 @@ describe('buildRunResult on recorded vitest runs', () => {
 
 describe('parseEvents', () => {
   it('keeps every complete line and skips one cut short by a kill', () => {
-    const text = '{"type":"test-start","id":"a"}\n{"type":"test-finish","id":"a","state":"pass"}\n{"type":"te';
+    const text =
+      '{"type":"test-start","id":"a"}\n{"type":"test-finish","id":"a","state":"pass"}\n{"type":"te';
     expect(parseEvents(text)).toEqual([
       { type: 'test-start', id: 'a' },
       { type: 'test-finish', id: 'a', state: 'pass' },

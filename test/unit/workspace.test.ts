@@ -25,8 +25,17 @@ const options = () => ({
 
 describe('createWorkspace', () => {
   it('writes the learner files, the tests with the progress import, and links node_modules', async () => {
-    const ws = await createWorkspace(exercise, { 'sum.ts': 'export const sum = () => 1;' }, options());
-    expect((await readdir(ws.dir)).sort()).toEqual([PROGRESS_MODULE, 'node_modules', 'sum.test.ts', 'sum.ts']);
+    const ws = await createWorkspace(
+      exercise,
+      { 'sum.ts': 'export const sum = () => 1;' },
+      options(),
+    );
+    expect((await readdir(ws.dir)).sort()).toEqual([
+      PROGRESS_MODULE,
+      'node_modules',
+      'sum.test.ts',
+      'sum.ts',
+    ]);
     expect(await readFile(join(ws.dir, 'sum.ts'), 'utf8')).toBe('export const sum = () => 1;');
     const test = await readFile(join(ws.dir, 'sum.test.ts'), 'utf8');
     // Same line count as the original: locations in failures still point at the right line.

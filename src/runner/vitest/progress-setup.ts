@@ -20,6 +20,10 @@ function write(event: object): void {
 beforeEach((context) => {
   write({ type: 'test-start', id: context.task.id });
   context.onTestFinished(({ task }) => {
-    write({ type: 'test-finish', id: task.id, state: task.result?.state === 'pass' ? 'pass' : 'fail' });
+    write({
+      type: 'test-finish',
+      id: task.id,
+      state: task.result?.state === 'pass' ? 'pass' : 'fail',
+    });
   });
 });

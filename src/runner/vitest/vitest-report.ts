@@ -215,7 +215,12 @@ function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
         durationMs: seconds * 1000,
       };
     }
-    return { ...base, status: 'skip' as const, message: 'Not run: the run was stopped.', durationMs: 0 };
+    return {
+      ...base,
+      status: 'skip' as const,
+      message: 'Not run: the run was stopped.',
+      durationMs: 0,
+    };
   });
   const running = tests.find((t) => t.status === 'timeout');
   return problemResult(
@@ -259,7 +264,8 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
 
   const files = [...report.testResults].sort((a, b) => a.name.localeCompare(b.name));
   const brokenFile = files.find(
-    (f) => f.assertionResults.length === 0 && f.message && !f.message.startsWith('No test suite found'),
+    (f) =>
+      f.assertionResults.length === 0 && f.message && !f.message.startsWith('No test suite found'),
   );
   if (brokenFile) {
     return problemResult(fileProblem(brokenFile, sanitize), {
