@@ -25,6 +25,28 @@ function rejected(rejection: RequestRejection): Response {
   return json(status, { error });
 }
 
+/**
+ * Reads the body, giving up as soon as it exceeds `limit` bytes: Content-Length can be absent
+ * (chunked uploads) or wrong, and the whole body must never be buffered just to reject it.
+ */
+async function readBody(request: Request, limit: number): Promise<string | undefined> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export const POST: APIRoute = async ({ request }) => {
   const contentType = request.headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('application/json')) {
@@ -44,7 +66,15 @@ export const POST: APIRoute = async ({ request }) => {
       hint: 'Submissions are limited to 256 KB of code in total.',
     });
   }
-  const body = await request.text();
+  const body = await readBody(request, MAX_BODY_BYTES);
+  if (body === undefined) {
+    return rejected({
+      status: 413,
+      code: 'too-large',
+      message: `The request is larger than ${MAX_BODY_BYTES} bytes.`,
+      hint: 'Submissions are limited to 256 KB of code in total.',
+    });
+  }
   const runner = localRunner();
   const validated = await validateRunRequest(body, async (id) => {
     try {
