@@ -34,8 +34,9 @@ test('the course home lists the tracks and leads to the lesson', async ({ page }
 test('the lesson is cross-origin isolated, highlighted by Shiki, and loads the editor lazily', async ({
   page,
 }) => {
-  const requested: string[] = [];
-  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  const urls: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  const requested = () => urls.map((url) => new URL(url).pathname);
   const response = await page.goto(LESSON_URL);
   expect(response?.headers()['cross-origin-opener-policy']).toBe('same-origin');
   expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
@@ -47,13 +48,21 @@ test('the lesson is cross-origin isolated, highlighted by Shiki, and loads the e
   expect(await codeBlock.locator('span[style*="color"]').count()).toBeGreaterThan(5);
 
   // Nothing of Monaco before the exercise comes near the viewport.
-  expect(requested.filter((path) => /monaco|editor\.api|\.worker/.test(path))).toEqual([]);
+  expect(requested().filter((path) => /monaco|editor\.api|\.worker/.test(path))).toEqual([]);
   expect(await page.locator('link[rel="stylesheet"]').count()).toBe(0);
 
   await openEditor(page);
-  expect(requested.some((path) => /monaco-editor\.[\w-]+\.js$/.test(path))).toBe(true);
-  // Every response, Monaco's workers and CSS included, came back under COEP from our origin.
-  expect(requested.every((path) => !path.startsWith('http'))).toBe(true);
+  await expect
+    .poll(() => requested().some((path) => /ts\.worker-[\w-]+\.js$/.test(path)))
+    .toBe(true);
+  expect(requested().some((path) => /monaco-editor\.[\w-]+\.js$/.test(path))).toBe(true);
+  expect(requested().some((path) => path.endsWith('.css'))).toBe(true);
+  // Everything, Monaco's workers, CSS and fonts included, came from our own origin: no CDN.
+  const origin = new URL(page.url()).origin;
+  const foreign = urls.filter(
+    (url) => !/^(data|blob):/.test(url) && new URL(url).origin !== origin,
+  );
+  expect(foreign).toEqual([]);
   expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
 });
 
