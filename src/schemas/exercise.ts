@@ -47,6 +47,12 @@ export const exerciseMetaSchema = strictObject(
       .max(60)
       .default(10)
       .describe('Wall-clock limit for one run; the whole process tree is killed after it.'),
+    weights: z
+      .record(z.string().min(1), z.number().positive())
+      .default({})
+      .describe(
+        'Points per test, keyed by the full test name as reported ("lines() > joins a line ..."); unlisted tests count 1. Used by the grader for partial credit.',
+      ),
   },
   'exercise.json',
 );
