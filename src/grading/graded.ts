@@ -27,16 +27,21 @@ export interface Score {
   maxPoints: number;
 }
 
-/** Points earned and possible. A run that could not grade its tests earns nothing. */
+/**
+ * Points earned and possible. The possible points come from the course's test files, so an
+ * exercise that could not run at all (a syntax error) still counts for its full weight.
+ */
 export function scoreOf(exercise: GradedExercise): Score {
-  let points = 0;
-  let maxPoints = 0;
-  for (const test of exercise.result.tests) {
-    const weight = exercise.weights[test.name] ?? 1;
-    maxPoints += weight;
-    if (test.status === 'pass' && exercise.result.status !== 'error') points += weight;
-  }
-  if (maxPoints === 0) maxPoints = Math.max(1, Object.values(exercise.weights).reduce((a, b) => a + b, 0));
+  const weight = (name: string) => exercise.weights[name] ?? 1;
+  const known = Object.keys(exercise.testCode);
+  const names = known.length > 0 ? known : exercise.result.tests.map((t) => t.name);
+  const maxPoints = names.reduce((sum, name) => sum + weight(name), 0);
+  const points =
+    exercise.result.status === 'error'
+      ? 0
+      : exercise.result.tests
+          .filter((t) => t.status === 'pass')
+          .reduce((sum, t) => sum + weight(t.name), 0);
   return { points, maxPoints };
 }
 
