@@ -3,6 +3,7 @@
  * wired together. Each problem names the file (and line where there is one) and how to fix it.
  */
 import { readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   ExerciseDefinitionError,
@@ -12,8 +13,10 @@ import {
   type Exercise,
 } from '../exercises/catalog.ts';
 import type { RunResult } from '../runner/result.ts';
+import { runBatch } from '../runner/local/batch-runner.ts';
 import type { LocalRunner } from '../runner/local/local-runner.ts';
 import { readLessonRefs } from './lessons.ts';
+import { mapLimit } from './map-limit.ts';
 
 export interface CheckProblem {
   file: string;
@@ -79,26 +82,21 @@ function staticProblems(exercise: Exercise): CheckProblem[] {
   return problems;
 }
 
-async function checkExercise(
-  root: string,
-  id: string,
-  runner: LocalRunner,
-): Promise<ExerciseCheck> {
+interface Prepared {
+  check: ExerciseCheck;
+  exercise?: Exercise;
+  solutionFiles?: Record<string, string>;
+}
+
+/** Everything that can be checked without running code, and the files to run. */
+async function prepareExercise(root: string, id: string): Promise<Prepared> {
   let exercise: Exercise;
   try {
     exercise = await loadExercise(root, id);
   } catch (error) {
     if (error instanceof ExerciseDefinitionError) {
-      return {
-        id,
-        problems: [
-          {
-            file: error.file,
-            message: error.message.replace(`${error.file}: `, ''),
-            hint: error.hint,
-          },
-        ],
-      };
+      const message = error.message.replace(`${error.file}: `, '');
+      return { check: { id, problems: [{ file: error.file, message, hint: error.hint }] } };
     }
     throw error;
   }
@@ -112,36 +110,47 @@ async function checkExercise(
       message: `is missing a reference version of ${exercise.meta.editable.join(', ')}`,
       hint: `Add solutions/${id}/ with the same editable files as the starter.`,
     });
-    return { id, problems };
+    return { check: { id, problems } };
   }
-
-  const solution = await runner.runExercise(exercise, solutionFiles);
-  if (solution.status !== 'pass') {
+  const unchanged = exercise.starter.every((file) => solutionFiles[file.name] === file.content);
+  if (unchanged) {
     problems.push({
+      file: `solutions/${id}`,
+      message: 'the reference solution is identical to the starter',
+      hint: 'Write the reference solution in solutions/ and leave the starter for the learner to complete.',
+    });
+  }
+  return { check: { id, problems }, exercise, solutionFiles };
+}
+
+/** Judges the two runs of an exercise: the solution must pass, the starter fail an assertion. */
+function judgeRuns(check: ExerciseCheck, exercise: Exercise, solution: RunResult, starter: RunResult): void {
+  const id = exercise.id;
+  check.solution = solution;
+  check.starter = starter;
+  if (solution.status !== 'pass') {
+    check.problems.push({
       file: `solutions/${id}/${exercise.meta.editable[0] ?? ''}`,
       ...(solution.location ? { line: solution.location.line } : {}),
       message: `the reference solution does not pass (${solution.status}): ${summarizeFailure(solution)}`,
       hint: 'Fix the solution or the tests: the reference must pass every test.',
     });
   }
-
-  const starter = await runner.runExercise(exercise, {});
   const starterFile = `exercises/${id}/${exercise.meta.editable[0] ?? ''}`;
   if (starter.status === 'pass') {
-    problems.push({
+    check.problems.push({
       file: starterFile,
       message: 'the starter already passes every test',
       hint: 'Leave the starter incomplete, or add the test that the missing work must satisfy.',
     });
   } else if (starter.status !== 'fail') {
-    problems.push({
+    check.problems.push({
       file: starterFile,
       ...(starter.location ? { line: starter.location.line } : {}),
       message: `the starter does not fail with an assertion but with ${starter.status === 'timeout' ? 'a timeout' : `an error (${starter.errorCode ?? 'unknown'})`}: ${summarizeFailure(starter)}`,
       hint: 'A learner must first see readable failing assertions: make the starter compile, load and return quickly.',
     });
   }
-  return { id, problems, solution, starter };
 }
 
 async function subdirs(dir: string): Promise<string[]> {
@@ -206,17 +215,31 @@ async function layoutProblems(
   return problems;
 }
 
+export interface CheckOptions {
+  onExercise?: (check: ExerciseCheck) => void;
+  /** Run every exercise in its own vitest process instead of batching (the benchmark baseline). */
+  oneProcessPerRun?: boolean;
+}
+
 export async function checkCourse(
   root: string,
   runner: LocalRunner,
-  options: { onExercise?: (check: ExerciseCheck) => void } = {},
+  options: CheckOptions = {},
 ): Promise<CheckReport> {
   const ids = await listExerciseIds(root);
-  const exercises: ExerciseCheck[] = [];
-  for (const id of ids) {
-    const check = await checkExercise(root, id, runner);
-    options.onExercise?.(check);
-    exercises.push(check);
-  }
-  return { exercises, course: await layoutProblems(root, ids) };
+  const prepared = await Promise.all(ids.map((id) => prepareExercise(root, id)));
+  const runnable = prepared.filter((p) => p.exercise && p.solutionFiles);
+  // Solution and starter of every exercise, in one batch: see runner/local/batch-runner.ts.
+  const jobs = runnable.flatMap((p) => [
+    { exercise: p.exercise!, files: p.solutionFiles! },
+    { exercise: p.exercise!, files: {} },
+  ]);
+  const results = options.oneProcessPerRun
+    ? await mapLimit(jobs, availableParallelism(), (job) => runner.runExercise(job.exercise, job.files))
+    : (await runBatch(runner, jobs)).results;
+  runnable.forEach((p, index) => {
+    judgeRuns(p.check, p.exercise!, results[index * 2]!, results[index * 2 + 1]!);
+  });
+  for (const p of prepared) options.onExercise?.(p.check);
+  return { exercises: prepared.map((p) => p.check), course: await layoutProblems(root, ids) };
 }

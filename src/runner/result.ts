@@ -31,6 +31,9 @@ export const errorCodes = [
   'time-limit',
   'output-limit',
   'bad-request',
+  'unknown-exercise',
+  'missing-file',
+  'unexpected-file',
   'runner-unavailable',
   'runner-failure',
 ] as const;

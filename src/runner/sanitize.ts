@@ -13,6 +13,11 @@ export interface SanitizeOptions {
   workspaceDirs: readonly string[];
   /** Other absolute directories to hide, e.g. the install's node_modules. */
   hiddenDirs?: readonly { dir: string; label: string }[];
+  /**
+   * Relative prefixes to drop where a path starts (`w3/lines.ts` → `lines.ts`): in a batch,
+   * vitest reports some paths relative to its root, which holds many workspaces.
+   */
+  relativePrefixes?: readonly string[];
 }
 
 function escapeRegExp(text: string): string {
@@ -33,6 +38,9 @@ export function createSanitizer(options: SanitizeOptions): (text: string) => str
   for (const { dir: raw, label } of options.hiddenDirs ?? []) {
     const dir = escapeRegExp(withoutTrailingSlash(raw));
     rules.push([new RegExp(`(?:file://)?${dir}/`, 'g'), `${label}/`]);
+  }
+  for (const prefix of options.relativePrefixes ?? []) {
+    rules.push([new RegExp(`(?<![\\w./-])${escapeRegExp(prefix)}(?=[\\w.-])`, 'g'), '']);
   }
   return (text: string) => {
     let out = stripAnsi(text);

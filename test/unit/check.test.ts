@@ -25,6 +25,7 @@ describe('checkCourse', () => {
     );
     const empty = report.exercises.find((e) => e.id === '01-demo/empty');
     expect(empty?.problems.map((p) => p.message)).toEqual([
+      'the reference solution is identical to the starter',
       expect.stringContaining('reference solution does not pass (error)'),
       expect.stringContaining('but with an error (no-tests)'),
     ]);

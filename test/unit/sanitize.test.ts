@@ -40,3 +40,11 @@ describe('capText', () => {
     expect(capText('abc', 4)).toBe('abc');
   });
 });
+
+describe('createSanitizer with relative prefixes', () => {
+  it('drops a batch workspace prefix only where a path starts', () => {
+    const sanitize = createSanitizer({ workspaceDirs: [], relativePrefixes: ['w2/'] });
+    expect(sanitize('[ w2/sum.ts:2:33 ] and (w2/sum.ts)')).toBe('[ sum.ts:2:33 ] and (sum.ts)');
+    expect(sanitize('aw2/sum.ts and lw2/x')).toBe('aw2/sum.ts and lw2/x');
+  });
+});

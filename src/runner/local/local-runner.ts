@@ -3,15 +3,20 @@
  * Behind POST /api/run for the browser and called directly by the grading CLI.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadExercise, ExerciseDefinitionError, type Exercise } from '../../exercises/catalog.ts';
 import { problemResult, type RunResult } from '../result.ts';
 import type { RunOptions, RunRequest, Runner } from '../runner.ts';
 import { createSanitizer } from '../sanitize.ts';
-import { EVENTS_FILE_ENV } from '../vitest/events.ts';
 import { buildRunResult, type RunArtifacts } from '../vitest/vitest-report.ts';
 import { runProcess } from './run-process.ts';
+import {
+  resolveVitestInstall,
+  testTimeoutFor,
+  vitestArgs,
+  vitestEnv,
+  type VitestInstall,
+} from './vitest-command.ts';
 import { createWorkspace } from './workspace.ts';
 
 export interface LocalRunnerOptions {
@@ -35,7 +40,7 @@ export interface LocalRunOptions extends RunOptions {
   onArtifacts?: (artifacts: RunArtifacts, workspaceDir: string) => void;
 }
 
-async function readIfPresent(file: string): Promise<string | undefined> {
+export async function readIfPresent(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch {
@@ -47,22 +52,18 @@ export class LocalRunner implements Runner {
   readonly label = `Local runner · Node ${process.versions.node}`;
   private readonly courseRoot: string;
   private readonly installRoot: string;
-  private readonly vitestEntry: string;
-  private readonly reporterFile: string;
-  private readonly progressModule: string;
+  private readonly install: VitestInstall;
   private readonly options: LocalRunnerOptions;
 
   constructor(options: LocalRunnerOptions) {
     this.options = options;
     this.courseRoot = options.courseRoot;
     this.installRoot = options.installRoot ?? options.courseRoot;
-    const vitestPackage = createRequire(join(this.installRoot, 'package.json')).resolve(
-      'vitest/package.json',
-    );
-    this.vitestEntry = join(dirname(vitestPackage), 'vitest.mjs');
-    const vitestSupport = join(this.installRoot, 'src', 'runner', 'vitest');
-    this.reporterFile = join(vitestSupport, 'events-reporter.ts');
-    this.progressModule = join(vitestSupport, 'progress-setup.ts');
+    this.install = resolveVitestInstall(this.installRoot);
+  }
+
+  get vitestInstall(): VitestInstall {
+    return this.install;
   }
 
   /** Exercises are read on every run: cheap, and an author's edits show up without a restart. */
@@ -98,8 +99,8 @@ export class LocalRunner implements Runner {
     let workspace;
     try {
       workspace = await createWorkspace(exercise, files, {
-        nodeModulesDir: join(this.installRoot, 'node_modules'),
-        progressModule: this.progressModule,
+        nodeModulesDir: this.install.nodeModulesDir,
+        progressModule: this.install.progressModule,
         ...(this.options.tmpDir ? { parentDir: this.options.tmpDir } : {}),
       });
     } catch (error) {
@@ -112,32 +113,19 @@ export class LocalRunner implements Runner {
     try {
       const outcome = await runProcess(
         process.execPath,
-        [
-          this.vitestEntry,
-          'run',
-          '--root',
-          workspace.dir,
-          '--reporter=json',
-          `--outputFile.json=${workspace.reportFile}`,
-          `--reporter=${this.reporterFile}`,
-          // Caches would be shared between learners through the linked node_modules.
-          '--no-cache',
-          '--no-fsModuleCache',
-          // Leave room for vitest's own start-up so a hanging async test fails by itself (and
-          // the other tests still report) before the wall-clock limit kills everything.
-          `--testTimeout=${Math.max(1000, limitSeconds * 1000 - 1500)}`,
-          '--maxWorkers=1',
-        ],
+        vitestArgs(this.install, {
+          root: workspace.dir,
+          reportFile: workspace.reportFile,
+          testTimeoutMs: testTimeoutFor(limitSeconds),
+          maxWorkers: 1,
+        }),
         {
           cwd: workspace.dir,
-          env: {
-            PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-            HOME: workspace.base,
-            TMPDIR: join(workspace.base, 'tmp'),
-            NO_COLOR: '1',
-            CI: '1',
-            [EVENTS_FILE_ENV]: workspace.eventsFile,
-          },
+          env: vitestEnv({
+            home: workspace.base,
+            tmp: join(workspace.base, 'tmp'),
+            eventsFile: workspace.eventsFile,
+          }),
           limits: {
             timeLimitMs: limitSeconds * 1000,
             maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,

@@ -33,10 +33,30 @@ export interface WorkspaceOptions {
 }
 
 /**
- * Writes the exercise's read-only files, then the learner's files. The caller has already
- * checked that `files` only names editable files; the order still matters as a second line of
- * defence: a learner file can never replace a test, because tests are written last.
+ * Writes one exercise's files into an existing directory: the learner's files (or the starter
+ * where the submission leaves one out), then the read-only ones, so a learner file can never
+ * replace a test, whatever the caller checked before.
  */
+export async function writeExerciseFiles(
+  dir: string,
+  exercise: Exercise,
+  files: Readonly<Record<string, string>>,
+  progressModule: string,
+): Promise<void> {
+  for (const file of exercise.starter) {
+    const content = Object.hasOwn(files, file.name) ? files[file.name] : file.content;
+    await writeFile(join(dir, file.name), content ?? '', 'utf8');
+  }
+  for (const file of exercise.support) {
+    await writeFile(join(dir, file.name), file.content, 'utf8');
+  }
+  await copyFile(progressModule, join(dir, PROGRESS_MODULE));
+  for (const file of exercise.tests) {
+    await writeFile(join(dir, file.name), withProgressImport(file.content), 'utf8');
+  }
+}
+
+/** Creates a run directory with one workspace in it (the layout at the top of this file). */
 export async function createWorkspace(
   exercise: Exercise,
   files: Readonly<Record<string, string>>,
@@ -50,17 +70,7 @@ export async function createWorkspace(
   try {
     await mkdir(dir);
     await mkdir(join(base, 'tmp'));
-    for (const file of exercise.starter) {
-      const content = Object.hasOwn(files, file.name) ? files[file.name] : file.content;
-      await writeFile(join(dir, file.name), content ?? '', 'utf8');
-    }
-    for (const file of exercise.support) {
-      await writeFile(join(dir, file.name), file.content, 'utf8');
-    }
-    await copyFile(options.progressModule, join(dir, PROGRESS_MODULE));
-    for (const file of exercise.tests) {
-      await writeFile(join(dir, file.name), withProgressImport(file.content), 'utf8');
-    }
+    await writeExerciseFiles(dir, exercise, files, options.progressModule);
     await symlink(options.nodeModulesDir, join(dir, 'node_modules'), 'dir');
   } catch (error) {
     await remove();

@@ -20,9 +20,21 @@ export default class EventsReporter implements Reporter {
   private readonly file = process.env[EVENTS_FILE_ENV];
   private root = process.cwd();
   private readonly testIds = new Set<string>();
+  /** Module task id → file relative to the root, to attribute top-level console output. */
+  private readonly moduleFiles = new Map<string, string>();
 
   onInit(vitest: Vitest): void {
     this.root = vitest.config.root;
+  }
+
+  onTestModuleQueued(module: TestModule): void {
+    const file = this.relativeFile(module.moduleId);
+    this.moduleFiles.set(module.id, file);
+    this.write({ type: 'module-start', file, t: Date.now() });
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    this.write({ type: 'module-end', file: this.relativeFile(module.moduleId) });
   }
 
   onTestModuleCollected(module: TestModule): void {

@@ -13,6 +13,9 @@ export interface EventError {
 }
 
 export type VitestEvent =
+  /** A worker picked up the file (before importing it); `t` is the reporter's clock in ms. */
+  | { type: 'module-start'; file: string; t: number }
+  | { type: 'module-end'; file: string }
   | { type: 'collected'; file: string; tests: Array<{ id: string; name: string }> }
   /** From progress-setup.ts, written inside the worker, so never held back. */
   | { type: 'test-start'; id: string }
@@ -24,7 +27,8 @@ export type VitestEvent =
       durationMs: number;
       errors: EventError[];
     }
-  | { type: 'log'; testId?: string; stream: 'stdout' | 'stderr'; content: string }
+  /** `testId` when a test printed it; otherwise `file` when the file's top-level code did. */
+  | { type: 'log'; testId?: string; file?: string; stream: 'stdout' | 'stderr'; content: string }
   | { type: 'unhandled'; errors: EventError[] };
 
 /** The environment variable naming the events file. */

@@ -101,6 +101,9 @@ class EventIndex {
             this.byName.set(test.name, ids);
           }
           break;
+        case 'module-start':
+        case 'module-end':
+          break;
         case 'test-start':
           this.started.add(event.id);
           break;
@@ -142,6 +145,14 @@ function mapStatus(status: string, message: string | undefined): TestStatus {
   if (status === 'passed') return 'pass';
   if (status === 'failed') return message?.includes('Test timed out in') ? 'timeout' : 'fail';
   return 'skip';
+}
+
+/** Event locations are relative to vitest's root, which in a batch holds many workspaces. */
+function cleanLocation(
+  location: SourceLocation | undefined,
+  sanitize: (text: string) => string,
+): SourceLocation | undefined {
+  return location ? { ...location, file: sanitize(location.file) } : undefined;
 }
 
 const LOCATION = /([\w./-]+\.(?:[cm]?[jt]s|tsx?)):(\d+):(\d+)/;
@@ -287,7 +298,7 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
       const message = end?.errors.length
         ? end.errors.map((e) => formatError(e, sanitize)).join('\n\n')
         : withoutStackFrames(sanitize(rawFailure));
-      const location = end?.errors[0]?.location;
+      const location = cleanLocation(end?.errors[0]?.location, sanitize);
       const output = id === undefined ? undefined : index.output.get(id);
       return {
         name,
@@ -328,7 +339,7 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
 
   if (index.unhandled.length > 0) {
     const detail = index.unhandled.map((e) => formatError(e, sanitize)).join('\n\n');
-    const location = index.unhandled[0]?.location;
+    const location = cleanLocation(index.unhandled[0]?.location, sanitize);
     return problemResult(
       {
         code: 'process-crashed',

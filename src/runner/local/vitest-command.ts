@@ -1,0 +1,71 @@
+/**
+ * How the runner invokes vitest: which files of the installation it needs and every option,
+ * on the command line. There is deliberately no config file: Vite bundles a config to a
+ * temporary file next to it, which fails once runs are sandboxed with a read-only install, and
+ * vitest has no flag for setup files (see progress-setup.ts for how that is handled).
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { EVENTS_FILE_ENV } from '../vitest/events.ts';
+
+export interface VitestInstall {
+  /** node_modules linked into workspaces so tests can import vitest and exercise dependencies. */
+  nodeModulesDir: string;
+  vitestEntry: string;
+  reporterFile: string;
+  progressModule: string;
+}
+
+export function resolveVitestInstall(installRoot: string): VitestInstall {
+  const vitestPackage = createRequire(join(installRoot, 'package.json')).resolve('vitest/package.json');
+  const support = join(installRoot, 'src', 'runner', 'vitest');
+  return {
+    nodeModulesDir: join(installRoot, 'node_modules'),
+    vitestEntry: join(dirname(vitestPackage), 'vitest.mjs'),
+    reporterFile: join(support, 'events-reporter.ts'),
+    progressModule: join(support, 'progress-setup.ts'),
+  };
+}
+
+export interface VitestRunSpec {
+  /** vitest's root: one workspace, or a folder of workspaces for a batch. */
+  root: string;
+  reportFile: string;
+  /** Per-test timeout; kept below the wall-clock limit so a hanging async test fails alone. */
+  testTimeoutMs: number;
+  maxWorkers: number;
+}
+
+export function vitestArgs(install: VitestInstall, spec: VitestRunSpec): string[] {
+  return [
+    install.vitestEntry,
+    'run',
+    '--root',
+    spec.root,
+    '--reporter=json',
+    `--outputFile.json=${spec.reportFile}`,
+    `--reporter=${install.reporterFile}`,
+    // Caches would be shared between learners through the linked node_modules.
+    '--no-cache',
+    '--no-fsModuleCache',
+    `--testTimeout=${spec.testTimeoutMs}`,
+    `--maxWorkers=${spec.maxWorkers}`,
+  ];
+}
+
+/** A minimal environment: nothing of the server's own environment leaks into learner code. */
+export function vitestEnv(paths: { home: string; tmp: string; eventsFile: string }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: paths.home,
+    TMPDIR: paths.tmp,
+    NO_COLOR: '1',
+    CI: '1',
+    [EVENTS_FILE_ENV]: paths.eventsFile,
+  };
+}
+
+/** Leaves room for vitest's start-up inside the wall-clock limit. */
+export function testTimeoutFor(limitSeconds: number): number {
+  return Math.max(1000, limitSeconds * 1000 - 1500);
+}
