@@ -16,6 +16,7 @@ export default defineConfig(
       '.workbench/',
       // Deliberately unparseable submissions.
       'test/fixtures/submissions/**/error/syntax/**',
+      'test/fixtures/grading/error/syntax/**',
     ],
   },
   js.configs.recommended,

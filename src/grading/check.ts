@@ -124,7 +124,12 @@ async function prepareExercise(root: string, id: string): Promise<Prepared> {
 }
 
 /** Judges the two runs of an exercise: the solution must pass, the starter fail an assertion. */
-function judgeRuns(check: ExerciseCheck, exercise: Exercise, solution: RunResult, starter: RunResult): void {
+function judgeRuns(
+  check: ExerciseCheck,
+  exercise: Exercise,
+  solution: RunResult,
+  starter: RunResult,
+): void {
   const id = exercise.id;
   check.solution = solution;
   check.starter = starter;
@@ -235,7 +240,9 @@ export async function checkCourse(
     { exercise: p.exercise!, files: {} },
   ]);
   const results = options.oneProcessPerRun
-    ? await mapLimit(jobs, availableParallelism(), (job) => runner.runExercise(job.exercise, job.files))
+    ? await mapLimit(jobs, availableParallelism(), (job) =>
+        runner.runExercise(job.exercise, job.files),
+      )
     : (await runBatch(runner, jobs)).results;
   runnable.forEach((p, index) => {
     judgeRuns(p.check, p.exercise!, results[index * 2]!, results[index * 2 + 1]!);

@@ -1,21 +1,42 @@
+#!/usr/bin/env node
 /**
- * `workbench`: the command-line front end of the grading engine.
+ * `workbench`: the command-line front end of the grading engine. The browser and the server use
+ * the same runner and result model; this adds the course check, the CI grader and the scaffold.
  *
- *   node src/grading/cli.ts check      prove every exercise (npm run check)
- *
- * Exit codes: 0 all good, 1 problems found, 2 bad usage.
+ * Exit codes: 0 all good, 1 problems found or tests failed, 2 bad usage or unreadable input.
  */
+import { appendFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalRunner } from '../runner/local/local-runner.ts';
 import { countByStatus } from '../runner/result.ts';
 import { checkCourse, type CheckProblem } from './check.ts';
+import { toGradeReport } from './formats/exercism.ts';
+import { githubAnnotations, githubStepSummary } from './formats/github.ts';
+import { toJUnitXml } from './formats/junit.ts';
+import { textReport } from './formats/text.ts';
+import { GradeUsageError, gradeSubmissions } from './grade.ts';
+import { ScaffoldError, scaffoldExercise } from './scaffold.ts';
 
-const USAGE = `Usage: workbench check [--root DIR]
+const installRoot = resolve(import.meta.dirname, '..', '..');
 
-Commands:
-  check   Prove every exercise: the reference solution passes, the starter fails with an
-          assertion, hints and lessons are in order. Problems are listed with file and line.`;
+const USAGE = `Usage:
+  workbench check [--root DIR]
+      Prove every exercise: the reference solution passes, the starter fails with an
+      assertion, hints and lessons are in order. Problems come with file, line and a fix.
+
+  workbench grade [DIR] [--exercise ID ...] [--format text|json|junit] [--out FILE] [--root DIR]
+      Grade a learner's work: DIR is laid out like exercises/ (<track>/<slug>/<files>) or is
+      one exercise folder (default: the current directory). Tests come from the course at
+      --root (default: this installation). Exit 0 if everything passes, 1 if not.
+      With GITHUB_ACTIONS=true, also prints annotations and writes $GITHUB_STEP_SUMMARY.
+
+  workbench new-exercise <track>/<slug> [--root DIR]
+      Scaffold an exercise, its solution, its tests and a lesson that embeds it.
+
+Exit codes: 0 success, 1 problems or failing tests, 2 bad usage or unreadable input.`;
+
+class UsageError extends Error {}
 
 function formatProblem(problem: CheckProblem): string {
   const where = problem.line ? `${problem.file}:${problem.line}` : problem.file;
@@ -23,17 +44,12 @@ function formatProblem(problem: CheckProblem): string {
 }
 
 async function check(root: string): Promise<number> {
-  const runner = new LocalRunner({
-    courseRoot: root,
-    installRoot: resolve(import.meta.dirname, '..', '..'),
-  });
+  const runner = new LocalRunner({ courseRoot: root, installRoot });
   const started = performance.now();
   const report = await checkCourse(root, runner, {
     onExercise: (result) => {
-      const counts = result.solution ? countByStatus(result.solution.tests) : undefined;
-      const starterFails = result.starter ? countByStatus(result.starter.tests).fail : 0;
-      const detail = counts
-        ? `${result.solution?.tests.length ?? 0} tests; starter fails ${starterFails}`
+      const detail = result.solution
+        ? `${result.solution.tests.length} tests; starter fails ${result.starter ? countByStatus(result.starter.tests).fail : 0}`
         : 'not run';
       console.log(`${result.problems.length === 0 ? '✓' : '✗'} ${result.id} (${detail})`);
       for (const problem of result.problems) console.log(formatProblem(problem));
@@ -50,27 +66,98 @@ async function check(root: string): Promise<number> {
   return problems === 0 ? 0 : 1;
 }
 
-async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { root: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+const FORMATS = ['text', 'json', 'junit'] as const;
+type Format = (typeof FORMATS)[number];
+
+async function grade(
+  root: string,
+  dir: string,
+  values: { exercise?: string[]; format?: string; out?: string },
+): Promise<number> {
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format))
+    throw new UsageError(`Unknown format "${values.format}": use text, json or junit.`);
+  const runner = new LocalRunner({ courseRoot: root, installRoot });
+  const exercises = await gradeSubmissions({
+    courseRoot: root,
+    runner,
+    dir,
+    ...(values.exercise ? { exerciseIds: values.exercise } : {}),
+    cwd: process.cwd(),
+  });
+  const rendered =
+    format === 'json'
+      ? `${JSON.stringify(toGradeReport(exercises), null, 2)}\n`
+      : format === 'junit'
+        ? toJUnitXml(exercises)
+        : textReport(exercises);
+  if (values.out) {
+    await writeFile(values.out, rendered);
+    if (format !== 'text') console.log(textReport(exercises));
+  } else {
+    process.stdout.write(rendered);
   }
-  const [command] = parsed.positionals;
-  if (parsed.values.help || !command) {
-    console.log(USAGE);
-    return command || parsed.values.help ? 0 : 2;
+  if (process.env['GITHUB_ACTIONS'] === 'true') {
+    for (const line of githubAnnotations(exercises)) console.log(line);
+    const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
+    if (summaryFile) await appendFile(summaryFile, githubStepSummary(exercises));
   }
-  const root = resolve(parsed.values.root ?? process.cwd());
-  if (command === 'check') return check(root);
-  console.error(`Unknown command "${command}".\n\n${USAGE}`);
-  return 2;
+  return exercises.every((e) => e.result.status === 'pass') ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+async function newExercise(root: string, id: string | undefined): Promise<number> {
+  if (!id) throw new UsageError('new-exercise needs an id: workbench new-exercise <track>/<slug>');
+  const { created } = await scaffoldExercise(root, id);
+  console.log(`Created:\n${created.map((file) => `  ${file}`).join('\n')}`);
+  console.log(
+    '\nFill in the TODOs, then run `npm run check`: it fails until the solution passes and the starter does not.',
+  );
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      root: { type: 'string' },
+      exercise: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const root = resolve(values.root ?? (command === 'grade' ? installRoot : process.cwd()));
+  switch (command) {
+    case 'check':
+      return check(root);
+    case 'grade':
+      return grade(root, resolve(rest[0] ?? '.'), values);
+    case 'new-exercise':
+      return newExercise(root, rest[0]);
+    default:
+      throw new UsageError(command ? `Unknown command "${command}".` : 'No command given.');
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof GradeUsageError || error instanceof ScaffoldError) {
+    console.error(`${error.message}\n→ ${error.hint}`);
+    process.exitCode = 2;
+  } else if (
+    error instanceof UsageError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}

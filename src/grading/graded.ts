@@ -46,8 +46,10 @@ export function scoreOf(exercise: GradedExercise): Score {
 }
 
 export function totalScore(exercises: readonly GradedExercise[]): Score {
-  return exercises.map(scoreOf).reduce(
-    (sum, s) => ({ points: sum.points + s.points, maxPoints: sum.maxPoints + s.maxPoints }),
-    { points: 0, maxPoints: 0 },
-  );
+  return exercises
+    .map(scoreOf)
+    .reduce(
+      (sum, s) => ({ points: sum.points + s.points, maxPoints: sum.maxPoints + s.maxPoints }),
+      { points: 0, maxPoints: 0 },
+    );
 }

@@ -12,13 +12,24 @@ import type { RunResult } from '../../src/runner/result.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 const submissions = join(repo, 'test', 'fixtures', 'submissions', '01-demo', 'sum');
-const causes = ['pass', 'fail/assertion', 'error/syntax', 'error/load', 'timeout/busy-loop', 'error/process-exit'];
+const causes = [
+  'pass',
+  'fail/assertion',
+  'error/syntax',
+  'error/load',
+  'timeout/busy-loop',
+  'error/process-exit',
+];
 let tmp: string;
 let runner: LocalRunner;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'workbench-batch-test-'));
-  runner = new LocalRunner({ courseRoot: join(repo, 'test', 'fixtures', 'course'), installRoot: repo, tmpDir: tmp });
+  runner = new LocalRunner({
+    courseRoot: join(repo, 'test', 'fixtures', 'course'),
+    installRoot: repo,
+    tmpDir: tmp,
+  });
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
@@ -29,7 +40,12 @@ function comparable(result: RunResult) {
     errorCode: result.errorCode,
     message: result.message,
     location: result.location,
-    tests: result.tests.map((t) => ({ name: t.name, status: t.status, message: t.message, output: t.output })),
+    tests: result.tests.map((t) => ({
+      name: t.name,
+      status: t.status,
+      message: t.message,
+      output: t.output,
+    })),
   };
 }
 
@@ -43,9 +59,18 @@ describe('runBatch', () => {
       })),
     );
     const batch = await runBatch(runner, jobs, { tmpDir: tmp });
-    const single = await Promise.all(jobs.map((job) => runner.runExercise(job.exercise, job.files)));
+    const single = await Promise.all(
+      jobs.map((job) => runner.runExercise(job.exercise, job.files)),
+    );
     expect(batch.results.map(comparable)).toEqual(single.map(comparable));
-    expect(batch.results.map((r) => r.status)).toEqual(['pass', 'fail', 'error', 'error', 'timeout', 'error']);
+    expect(batch.results.map((r) => r.status)).toEqual([
+      'pass',
+      'fail',
+      'error',
+      'error',
+      'timeout',
+      'error',
+    ]);
     expect(batch.rerun).toBe(1);
     expect((await readdir(tmp)).filter((name) => name.startsWith('workbench-'))).toEqual([]);
   });

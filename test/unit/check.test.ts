@@ -29,8 +29,10 @@ describe('checkCourse', () => {
       expect.stringContaining('reference solution does not pass (error)'),
       expect.stringContaining('but with an error (no-tests)'),
     ]);
+    expect(report.exercises.find((e) => e.id === '01-demo/greet')?.problems).toEqual([]);
     expect(report.course.map((p) => [p.file, p.message])).toEqual([
       ['exercises/01-demo/empty', 'is not used by any lesson'],
+      ['exercises/01-demo/greet', 'is not used by any lesson'],
       ['exercises/01-demo/sum', 'is not used by any lesson'],
     ]);
     expect(report.course.every((p) => p.hint.length > 0)).toBe(true);

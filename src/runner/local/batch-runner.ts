@@ -7,8 +7,10 @@
  *       w0/ w1/ ...          one exercise each, written exactly as for a single run
  *     report.json, events.ndjson
  *
- * Test files still run in separate workers (vitest isolates files), so exercises do not share
- * module state. What a shared process cannot do is stop one exercise at its own time limit: a
+ * Workers are reused across test files (`--no-isolate`): each workspace has its own paths, so
+ * no module is shared between exercises, and not starting a worker per file is most of the
+ * speed-up. Built-in modules and globals are shared, which is acceptable for the course's own
+ * code and is why learner submissions never go through a batch. What a shared process cannot do is stop one exercise at its own time limit: a
  * watchdog reads the events as they arrive and, when a file has run longer than its exercise's
  * limit, kills the batch. Workspaces that finished keep their results; the rest are run again
  * one by one, where each gets its own limit and its own timeout result. A batch is therefore
@@ -82,12 +84,17 @@ function sliceArtifacts(
       case 'test-end':
         return testIds.has(event.id);
       case 'log':
-        return event.testId ? testIds.has(event.testId) : (event.file?.startsWith(`${rel}/`) ?? false);
+        return event.testId
+          ? testIds.has(event.testId)
+          : (event.file?.startsWith(`${rel}/`) ?? false);
       case 'unhandled':
         return false;
     }
   });
-  const durationMs = files.reduce((sum, f) => sum + Math.max(0, (f.endTime ?? 0) - (f.startTime ?? 0)), 0);
+  const durationMs = files.reduce(
+    (sum, f) => sum + Math.max(0, (f.endTime ?? 0) - (f.startTime ?? 0)),
+    0,
+  );
   return {
     report: JSON.stringify({ ...parsed, testResults: files }),
     events: mine.map((e) => JSON.stringify(e)).join('\n'),
@@ -124,7 +131,7 @@ export async function runBatch(
     const workers = Math.max(1, options.maxWorkers ?? availableParallelism());
     // Generous overall bound: every file at its full limit, spread over the workers.
     const totalLimitMs =
-      (([...limitFor.values()].reduce((a, b) => a + b, 0) / workers) + maxLimit + 5) * 1000;
+      ([...limitFor.values()].reduce((a, b) => a + b, 0) / workers + maxLimit + 5) * 1000;
 
     const watchdog = new AbortController();
     const started = new Map<string, number>();
@@ -156,6 +163,7 @@ export async function runBatch(
         reportFile,
         testTimeoutMs: testTimeoutFor(maxLimit),
         maxWorkers: workers,
+        isolate: false,
       }),
       {
         cwd: root,

@@ -118,6 +118,7 @@ export class LocalRunner implements Runner {
           reportFile: workspace.reportFile,
           testTimeoutMs: testTimeoutFor(limitSeconds),
           maxWorkers: 1,
+          isolate: true,
         }),
         {
           cwd: workspace.dir,

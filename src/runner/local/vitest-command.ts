@@ -17,7 +17,9 @@ export interface VitestInstall {
 }
 
 export function resolveVitestInstall(installRoot: string): VitestInstall {
-  const vitestPackage = createRequire(join(installRoot, 'package.json')).resolve('vitest/package.json');
+  const vitestPackage = createRequire(join(installRoot, 'package.json')).resolve(
+    'vitest/package.json',
+  );
   const support = join(installRoot, 'src', 'runner', 'vitest');
   return {
     nodeModulesDir: join(installRoot, 'node_modules'),
@@ -34,6 +36,12 @@ export interface VitestRunSpec {
   /** Per-test timeout; kept below the wall-clock limit so a hanging async test fails alone. */
   testTimeoutMs: number;
   maxWorkers: number;
+  /**
+   * Whether every test file gets a fresh worker (vitest's default). A batch of trusted course
+   * code turns it off: workspaces have distinct paths, so their modules never collide, and a
+   * worker reused across files saves a process start and a module graph per file.
+   */
+  isolate: boolean;
 }
 
 export function vitestArgs(install: VitestInstall, spec: VitestRunSpec): string[] {
@@ -50,11 +58,16 @@ export function vitestArgs(install: VitestInstall, spec: VitestRunSpec): string[
     '--no-fsModuleCache',
     `--testTimeout=${spec.testTimeoutMs}`,
     `--maxWorkers=${spec.maxWorkers}`,
+    ...(spec.isolate ? [] : ['--no-isolate']),
   ];
 }
 
 /** A minimal environment: nothing of the server's own environment leaks into learner code. */
-export function vitestEnv(paths: { home: string; tmp: string; eventsFile: string }): NodeJS.ProcessEnv {
+export function vitestEnv(paths: {
+  home: string;
+  tmp: string;
+  eventsFile: string;
+}): NodeJS.ProcessEnv {
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: paths.home,
