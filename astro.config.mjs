@@ -2,7 +2,10 @@
 import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
-import { lazyMonacoCss } from './src/integrations/lazy-monaco-css.ts';
+import { readFileSync } from 'node:fs';
+import { lazyCss } from './src/integrations/lazy-css.ts';
+import { staticHeaders } from './src/integrations/static-headers.ts';
+import { webcontainerSnapshot } from './src/integrations/webcontainer-snapshot.ts';
 import { crossOriginIsolationHeaders } from './src/server/isolation-headers.ts';
 import { watchExercises } from './src/server/watch-exercises.ts';
 
@@ -10,7 +13,7 @@ export default defineConfig({
   // Pages are prerendered; only the runner API (src/pages/api/) is rendered on demand.
   output: 'static',
   adapter: node({ mode: 'standalone' }),
-  integrations: [mdx(), lazyMonacoCss()],
+  integrations: [mdx(), lazyCss(), staticHeaders(), webcontainerSnapshot(import.meta.dirname)],
   trailingSlash: 'ignore',
   server: {
     host: '127.0.0.1',
@@ -25,6 +28,14 @@ export default defineConfig({
   },
   vite: {
     plugins: [watchExercises()],
+    define: {
+      // The vitest the WebContainer installs when it has no snapshot: the one the local runner uses.
+      __VITEST_VERSION__: JSON.stringify(
+        JSON.parse(
+          readFileSync(new URL('./node_modules/vitest/package.json', import.meta.url), 'utf8'),
+        ).version,
+      ),
+    },
     worker: { format: 'es' },
   },
 });

@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env['E2E_PORT'] ?? 4399);
+export const staticPort = port - 1;
 
 // Debian's Chromium, not Playwright's download (which cannot be fetched offline). The flags
 // stop Chromium phoning home, which on a closed network floods the logs with refused
@@ -33,11 +34,21 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  webServer: {
-    command: 'node src/server/serve.ts',
-    url: `http://localhost:${port}/`,
-    env: { PORT: String(port) },
-    reuseExistingServer: false,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: 'node src/server/serve.ts',
+      url: `http://localhost:${port}/`,
+      env: { PORT: String(port) },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // The same build on a static host: no runner API (see test/e2e/static-host.ts).
+      command: 'node test/e2e/static-host.ts',
+      url: `http://localhost:${staticPort}/`,
+      env: { PORT: String(staticPort) },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
 });

@@ -54,11 +54,12 @@ export function runStatus(page: Page): Locator {
   return exercisePanel(page).getByRole('status').first();
 }
 
-export async function runAndWait(page: Page): Promise<void> {
+/** Presses Run and waits for the result; a first in-browser run may wait for a boot to fail. */
+export async function runAndWait(page: Page, timeout = 60_000): Promise<void> {
   const panel = exercisePanel(page);
   await panel.getByRole('button', { name: /Run tests/ }).click();
-  await expect(panel).not.toHaveAttribute('aria-busy', 'true');
-  await expect(panel.getByRole('button', { name: /Run tests/ })).toBeEnabled();
+  await expect(panel).not.toHaveAttribute('aria-busy', 'true', { timeout });
+  await expect(panel.getByRole('button', { name: /Run tests/ })).toBeEnabled({ timeout });
 }
 
 /** The text Monaco currently shows (it renders only visible lines, enough for our checks). */

@@ -18,6 +18,12 @@ const testNames = testNamesIn(testFile);
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
+// These tests are about the learner's path on the local runner; the automatic choice and the
+// in-browser runner have their own spec (runner-choice.spec.ts).
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('workbench:v1:runner-mode', 'local'));
+});
+
 test('the course home lists the tracks and leads to the lesson', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
@@ -49,7 +55,10 @@ test('the lesson is cross-origin isolated, highlighted by Shiki, and loads the e
 
   // Nothing of Monaco before the exercise comes near the viewport.
   expect(requested().filter((path) => /monaco|editor\.api|\.worker/.test(path))).toEqual([]);
-  expect(await page.locator('link[rel="stylesheet"]').count()).toBe(0);
+  const stylesheets = await page
+    .locator('link[rel="stylesheet"]')
+    .evaluateAll((links) => links.map((link) => (link as HTMLLinkElement).href));
+  expect(stylesheets.filter((href) => /monaco|editor|xterm/.test(href))).toEqual([]);
 
   await openEditor(page);
   await expect

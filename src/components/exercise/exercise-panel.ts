@@ -4,25 +4,32 @@
  * it fails to load, a textarea keeps the panel fully usable.
  */
 import './panel.css';
+import type { RunnerMode } from '../../runner/auto-runner.ts';
 import { problemResult, type RunResult } from '../../runner/result.ts';
-import { HttpRunner } from '../../runner/http/http-runner.ts';
 import type { Runner } from '../../runner/runner.ts';
 import { clearDraft, loadDraft, saveDraft } from './drafts.ts';
 import { TextareaEditor, type CodeEditor, type EditorFile } from './editor.ts';
 import type { ExercisePayload } from './payload.ts';
 import { renderResult } from './results-view.ts';
+import {
+  MODE_LABELS,
+  loadMode,
+  registerExercise,
+  routeRunnerOutput,
+  saveMode,
+  tabRunner,
+} from './runner-choice.ts';
 
 const SAVE_DELAY_MS = 400;
-
-function defaultRunner(): Runner {
-  return new HttpRunner(`${import.meta.env.BASE_URL}api/run`);
-}
 
 class ExercisePanel extends HTMLElement {
   private payload!: ExercisePayload;
   private files: EditorFile[] = [];
   private editor: CodeEditor | undefined;
-  private runner: Runner = defaultRunner();
+  private runner: Runner = tabRunner();
+  private terminal: Promise<{ write(chunk: string): void }> | undefined;
+  private observer: IntersectionObserver | undefined;
+  private readonly onModeChange = () => this.showMode();
   private running: AbortController | undefined;
   private saveTimer: number | undefined;
   private hintsShown = 0;
@@ -44,6 +51,13 @@ class ExercisePanel extends HTMLElement {
       );
     }
     this.current = this.files[0]?.name ?? '';
+    registerExercise(this.payload.id, {
+      starter: this.payload.files.filter((f) => f.role === 'starter'),
+      tests: this.payload.files.filter((f) => f.role === 'test'),
+      support: this.payload.files.filter((f) => f.role === 'support'),
+      timeLimitSeconds: this.payload.timeLimitSeconds,
+    });
+    this.wireRunnerChoice();
 
     this.useEditor(new TextareaEditor(this.host, this.files, (name) => this.editorLabel(name)));
     this.wireTabs();
@@ -57,6 +71,49 @@ class ExercisePanel extends HTMLElement {
       }
     });
     this.loadMonacoWhenVisible();
+  }
+
+  disconnectedCallback(): void {
+    // Client-side navigation removes panels: free their editor and stop listening.
+    this.observer?.disconnect();
+    this.editor?.dispose();
+    this.editor = undefined;
+    this.running?.abort();
+    document.removeEventListener('workbench:runner-mode', this.onModeChange);
+  }
+
+  private wireRunnerChoice(): void {
+    const select = this.querySelector<HTMLSelectElement>('select[data-runner-mode]');
+    if (!select) return;
+    select.addEventListener('change', () => saveMode(select.value as RunnerMode));
+    document.addEventListener('workbench:runner-mode', this.onModeChange);
+    this.showMode();
+  }
+
+  /** The setting is per browser, not per panel: every panel shows the same choice. */
+  private showMode(): void {
+    const mode = loadMode();
+    const select = this.querySelector<HTMLSelectElement>('select[data-runner-mode]');
+    if (select) select.value = mode;
+    const label = this.querySelector<HTMLElement>('[data-runner-label]');
+    if (label && !this.dataset['lastStatus'])
+      label.textContent = `${MODE_LABELS[mode]} · not run yet`;
+  }
+
+  private showNotice(notice: string): void {
+    const element = this.querySelector<HTMLElement>('[data-runner-notice]');
+    if (!element) return;
+    element.textContent = notice;
+    element.hidden = false;
+  }
+
+  private writeTerminal(chunk: string): void {
+    const details = this.querySelector<HTMLDetailsElement>('[data-terminal]');
+    const host = this.querySelector<HTMLElement>('[data-terminal-host]');
+    if (!details || !host) return;
+    details.hidden = false;
+    this.terminal ??= import('./terminal.ts').then(({ createTerminal }) => createTerminal(host));
+    void this.terminal.then((terminal) => terminal.write(chunk));
   }
 
   private get host(): HTMLElement {
@@ -100,6 +157,7 @@ class ExercisePanel extends HTMLElement {
       this.note('Loading the editor…');
       import('./monaco-editor.ts')
         .then(({ MonacoEditor }) => {
+          if (!this.isConnected) return;
           // Read the current text from the textarea, not the payload: the learner may have
           // started typing before Monaco arrived.
           const files = this.files.map((f) => ({
@@ -119,12 +177,12 @@ class ExercisePanel extends HTMLElement {
           this.note('The full editor could not be loaded; this plain editor works the same way.');
         });
     };
-    const observer = new IntersectionObserver(
+    const observer = (this.observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting)) load();
       },
       { rootMargin: '600px 0px' },
-    );
+    ));
     observer.observe(this);
   }
 
@@ -219,6 +277,10 @@ class ExercisePanel extends HTMLElement {
     status.dataset['state'] = 'running';
     status.textContent = `Running the tests (time limit ${this.payload.timeLimitSeconds} s)…`;
     this.editor?.clearProblems();
+    routeRunnerOutput(
+      (chunk) => this.writeTerminal(chunk),
+      (notice) => this.showNotice(notice),
+    );
     let result: RunResult;
     try {
       result = await this.runner.run(
@@ -248,6 +310,8 @@ class ExercisePanel extends HTMLElement {
       this.runner.label,
     );
     this.dataset['lastStatus'] = result.status;
+    const label = this.querySelector<HTMLElement>('[data-runner-label]');
+    if (label) label.textContent = `Ran on: ${result.runner ?? this.runner.label}`;
     const location = result.location;
     if (location && this.files.some((f) => f.name === location.file)) {
       this.editor?.revealProblem(

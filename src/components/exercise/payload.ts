@@ -4,6 +4,11 @@ export interface ExercisePayload {
   title: string;
   timeLimitSeconds: number;
   hints: string[];
-  /** Editable files first (in exercise.json order), then the tests. */
-  files: Array<{ name: string; content: string; editable: boolean }>;
+  /** Editable files first (in exercise.json order), then the tests, then support files. */
+  files: Array<{
+    name: string;
+    content: string;
+    editable: boolean;
+    role: 'starter' | 'test' | 'support';
+  }>;
 }

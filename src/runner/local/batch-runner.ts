@@ -29,7 +29,7 @@ import { buildRunResult, parseEvents } from '../vitest/vitest-report.ts';
 import type { LocalRunner } from './local-runner.ts';
 import { readIfPresent } from './local-runner.ts';
 import { runProcess } from './run-process.ts';
-import { testTimeoutFor, vitestArgs, vitestEnv } from './vitest-command.ts';
+import { testTimeoutFor, vitestArgs, vitestEnv } from '../vitest/command.ts';
 import { writeExerciseFiles } from './workspace.ts';
 
 export interface BatchJob {
@@ -167,7 +167,12 @@ export async function runBatch(
       }),
       {
         cwd: root,
-        env: vitestEnv({ home: base, tmp: join(base, 'tmp'), eventsFile }),
+        env: vitestEnv({
+          path: process.env['PATH'] ?? '/usr/bin:/bin',
+          home: base,
+          tmp: join(base, 'tmp'),
+          eventsFile,
+        }),
         limits: { timeLimitMs: totalLimitMs, maxOutputBytes: 16 * 1024 * 1024 },
         signal: watchdog.signal,
       },

@@ -10,13 +10,8 @@ import type { RunOptions, RunRequest, Runner } from '../runner.ts';
 import { createSanitizer } from '../sanitize.ts';
 import { buildRunResult, type RunArtifacts } from '../vitest/vitest-report.ts';
 import { runProcess } from './run-process.ts';
-import {
-  resolveVitestInstall,
-  testTimeoutFor,
-  vitestArgs,
-  vitestEnv,
-  type VitestInstall,
-} from './vitest-command.ts';
+import { testTimeoutFor, vitestArgs, vitestEnv, type VitestInstall } from '../vitest/command.ts';
+import { resolveVitestInstall } from './vitest-install.ts';
 import { createWorkspace } from './workspace.ts';
 
 export interface LocalRunnerOptions {
@@ -123,6 +118,7 @@ export class LocalRunner implements Runner {
         {
           cwd: workspace.dir,
           env: vitestEnv({
+            path: process.env['PATH'] ?? '/usr/bin:/bin',
             home: workspace.base,
             tmp: join(workspace.base, 'tmp'),
             eventsFile: workspace.eventsFile,

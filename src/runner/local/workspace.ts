@@ -9,11 +9,11 @@
  *     report.json         written by vitest's JSON reporter
  *     events.ndjson       written by events-reporter.ts
  */
-import { copyFile, mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exercise } from '../../exercises/catalog.ts';
-import { PROGRESS_MODULE, withProgressImport } from '../vitest/events.ts';
+import { workspaceFiles, type ExerciseSources } from '../workspace-files.ts';
 
 export interface Workspace {
   base: string;
@@ -32,27 +32,20 @@ export interface WorkspaceOptions {
   parentDir?: string;
 }
 
-/**
- * Writes one exercise's files into an existing directory: the learner's files (or the starter
- * where the submission leaves one out), then the read-only ones, so a learner file can never
- * replace a test, whatever the caller checked before.
- */
+const progressSources = new Map<string, Promise<string>>();
+
+/** Writes one exercise's files into an existing directory (see workspace-files.ts). */
 export async function writeExerciseFiles(
   dir: string,
-  exercise: Exercise,
+  exercise: ExerciseSources,
   files: Readonly<Record<string, string>>,
   progressModule: string,
 ): Promise<void> {
-  for (const file of exercise.starter) {
-    const content = Object.hasOwn(files, file.name) ? files[file.name] : file.content;
-    await writeFile(join(dir, file.name), content ?? '', 'utf8');
-  }
-  for (const file of exercise.support) {
+  if (!progressSources.has(progressModule))
+    progressSources.set(progressModule, readFile(progressModule, 'utf8'));
+  const progress = await progressSources.get(progressModule)!;
+  for (const file of workspaceFiles(exercise, files, progress)) {
     await writeFile(join(dir, file.name), file.content, 'utf8');
-  }
-  await copyFile(progressModule, join(dir, PROGRESS_MODULE));
-  for (const file of exercise.tests) {
-    await writeFile(join(dir, file.name), withProgressImport(file.content), 'utf8');
   }
 }
 

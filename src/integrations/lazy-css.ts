@@ -1,9 +1,10 @@
 /**
  * Astro adds the CSS of every module a page's scripts can reach to the page's <head>, including
  * modules behind a dynamic import() (withastro/astro#9495). For Monaco that is ~170 KB of CSS
- * on every lesson, for an editor that may never be shown. Vite already loads that CSS together
- * with the lazy Monaco chunk, so the static <link>s are redundant: this removes them from the
- * built pages. Monaco's stylesheets are recognised by their `.monaco-` selectors.
+ * on every lesson, for an editor that may never be shown, and xterm's for a terminal most
+ * learners never open. Vite already loads that CSS together with the lazy chunks, so the static
+ * <link>s are redundant: this removes them from the built pages. The stylesheets are
+ * recognised by their selectors.
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,36 +18,34 @@ async function htmlFiles(dir: string): Promise<string[]> {
     .map((e) => join(e.parentPath, e.name));
 }
 
-export function lazyMonacoCss(): AstroIntegration {
+/** Selectors that mark a stylesheet as belonging to a lazily loaded module. */
+const LAZY_MARKERS = ['.monaco-', '.xterm'];
+
+export function lazyCss(): AstroIntegration {
   return {
-    name: 'workbench:lazy-monaco-css',
+    name: 'workbench:lazy-css',
     hooks: {
       'astro:build:done': async ({ dir, logger }) => {
         const clientDir = fileURLToPath(dir);
         const assets = join(clientDir, '_astro');
-        const monacoCss = new Set<string>();
+        const lazy = new Set<string>();
         for (const name of await readdir(assets).catch(() => [])) {
-          if (
-            name.endsWith('.css') &&
-            (await readFile(join(assets, name), 'utf8')).includes('.monaco-')
-          ) {
-            monacoCss.add(name);
-          }
+          if (!name.endsWith('.css')) continue;
+          const css = await readFile(join(assets, name), 'utf8');
+          if (LAZY_MARKERS.some((marker) => css.includes(marker))) lazy.add(name);
         }
-        if (monacoCss.size === 0) return;
+        if (lazy.size === 0) return;
         const link = /<link rel="stylesheet" href="[^"]*\/_astro\/([^"/]+\.css)"\s*\/?>/g;
         let pages = 0;
         for (const file of await htmlFiles(clientDir)) {
           const html = await readFile(file, 'utf8');
-          const stripped = html.replace(link, (tag, name: string) =>
-            monacoCss.has(name) ? '' : tag,
-          );
+          const stripped = html.replace(link, (tag, name: string) => (lazy.has(name) ? '' : tag));
           if (stripped !== html) {
             await writeFile(file, stripped);
             pages += 1;
           }
         }
-        logger.info(`Editor CSS left to load with the editor on ${pages} page(s).`);
+        logger.info(`Editor and terminal CSS left to load on demand on ${pages} page(s).`);
       },
     },
   };

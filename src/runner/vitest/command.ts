@@ -4,29 +4,19 @@
  * temporary file next to it, which fails once runs are sandboxed with a read-only install, and
  * vitest has no flag for setup files (see progress-setup.ts for how that is handled).
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { EVENTS_FILE_ENV } from '../vitest/events.ts';
+import { EVENTS_FILE_ENV } from './events.ts';
 
+/**
+ * Where the pieces are, as paths the process running vitest sees: absolute paths on this
+ * machine for the local runner, paths inside the container for the WebContainer runner. This
+ * module is isomorphic; resolving them on disk is local/vitest-install.ts.
+ */
 export interface VitestInstall {
   /** node_modules linked into workspaces so tests can import vitest and exercise dependencies. */
   nodeModulesDir: string;
   vitestEntry: string;
   reporterFile: string;
   progressModule: string;
-}
-
-export function resolveVitestInstall(installRoot: string): VitestInstall {
-  const vitestPackage = createRequire(join(installRoot, 'package.json')).resolve(
-    'vitest/package.json',
-  );
-  const support = join(installRoot, 'src', 'runner', 'vitest');
-  return {
-    nodeModulesDir: join(installRoot, 'node_modules'),
-    vitestEntry: join(dirname(vitestPackage), 'vitest.mjs'),
-    reporterFile: join(support, 'events-reporter.ts'),
-    progressModule: join(support, 'progress-setup.ts'),
-  };
 }
 
 export interface VitestRunSpec {
@@ -44,7 +34,10 @@ export interface VitestRunSpec {
   isolate: boolean;
 }
 
-export function vitestArgs(install: VitestInstall, spec: VitestRunSpec): string[] {
+export function vitestArgs(
+  install: Pick<VitestInstall, 'vitestEntry' | 'reporterFile'>,
+  spec: VitestRunSpec,
+): string[] {
   return [
     install.vitestEntry,
     'run',
@@ -62,16 +55,17 @@ export function vitestArgs(install: VitestInstall, spec: VitestRunSpec): string[
   ];
 }
 
-/** A minimal environment: nothing of the server's own environment leaks into learner code. */
+/** A minimal environment: nothing of the host's own environment leaks into learner code. */
 export function vitestEnv(paths: {
-  home: string;
-  tmp: string;
   eventsFile: string;
-}): NodeJS.ProcessEnv {
+  path?: string;
+  home?: string;
+  tmp?: string;
+}): Record<string, string> {
   return {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: paths.home,
-    TMPDIR: paths.tmp,
+    ...(paths.path ? { PATH: paths.path } : {}),
+    ...(paths.home ? { HOME: paths.home } : {}),
+    ...(paths.tmp ? { TMPDIR: paths.tmp } : {}),
     NO_COLOR: '1',
     CI: '1',
     [EVENTS_FILE_ENV]: paths.eventsFile,

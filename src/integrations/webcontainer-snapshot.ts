@@ -1,0 +1,61 @@
+/**
+ * Builds the WebContainer dependency snapshot with the site: the packages exercises need
+ * (dependency-closure.ts) laid out as node_modules/ next to a package.json, packed by
+ * @webcontainer/snapshot into one binary file that the browser mounts in a single call instead
+ * of running npm install (tens of seconds, and a network the learner may not have).
+ *
+ * Output: dist/client/webcontainer/dependencies.bin and dependencies.json (what is inside).
+ */
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { snapshot } from '@webcontainer/snapshot';
+import type { AstroIntegration } from 'astro';
+import { dependencyClosure } from '../runner/webcontainer/dependency-closure.ts';
+import { containerPackageJson } from '../runner/webcontainer/container-package.ts';
+
+export function webcontainerSnapshot(root: string): AstroIntegration {
+  return {
+    name: 'workbench:webcontainer-snapshot',
+    hooks: {
+      'astro:build:done': async ({ dir, logger }) => {
+        const started = performance.now();
+        const packages = await dependencyClosure(root);
+        const staging = await mkdtemp(join(tmpdir(), 'workbench-wc-snapshot-'));
+        try {
+          for (const pkg of packages) {
+            await cp(join(root, pkg.dir), join(staging, pkg.dir), {
+              recursive: true,
+              // Nested node_modules are copied as packages of their own when they are needed.
+              filter: (source) =>
+                !source.slice(join(root, pkg.dir).length).includes('/node_modules/'),
+            });
+          }
+          await writeFile(
+            join(staging, 'package.json'),
+            JSON.stringify(containerPackageJson(packages), null, 2),
+          );
+          const bytes = await snapshot(staging);
+          const out = join(fileURLToPath(dir), 'webcontainer');
+          await mkdir(out, { recursive: true });
+          await writeFile(join(out, 'dependencies.bin'), bytes);
+          await writeFile(
+            join(out, 'dependencies.json'),
+            JSON.stringify(
+              { packages: packages.map(({ name, version }) => ({ name, version })) },
+              null,
+              2,
+            ),
+          );
+          const mb = (bytes.byteLength / 1024 / 1024).toFixed(1);
+          logger.info(
+            `${packages.length} packages, ${mb} MB, in ${Math.round(performance.now() - started)} ms`,
+          );
+        } finally {
+          await rm(staging, { recursive: true, force: true });
+        }
+      },
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AutoRunner,
+  type AutoRunnerOptions,
+  type BrowserRunner,
+  type RunnerMode,
+} from '../../src/runner/auto-runner.ts';
+import type { RunResult } from '../../src/runner/result.ts';
+import type { Runner } from '../../src/runner/runner.ts';
+
+const ok = (runner: string): RunResult => ({
+  version: 1,
+  status: 'pass',
+  tests: [],
+  durationMs: 1,
+  runner,
+});
+const request = { exerciseId: '04-streams/lines', files: { 'lines.ts': '' } };
+
+function fakes(prepare: () => Promise<unknown>) {
+  const calls = { browserRuns: 0, localRuns: 0, prepares: 0 };
+  const browser: BrowserRunner = {
+    label: 'In the browser',
+    prepare: () => {
+      calls.prepares += 1;
+      return prepare();
+    },
+    run: async () => {
+      calls.browserRuns += 1;
+      return ok('browser');
+    },
+  };
+  const local: Runner = {
+    label: 'Local runner',
+    run: async () => {
+      calls.localRuns += 1;
+      return ok('local');
+    },
+  };
+  return { browser, local, calls };
+}
+
+function auto(
+  mode: RunnerMode,
+  prepare: () => Promise<unknown>,
+  overrides: Partial<AutoRunnerOptions> = {},
+) {
+  const { browser, local, calls } = fakes(prepare);
+  const notices: string[] = [];
+  const runner = new AutoRunner({
+    mode: () => mode,
+    browserUnsupported: () => undefined,
+    browser: () => browser,
+    local,
+    localAvailable: async () => true,
+    onNotice: (n) => notices.push(n),
+    ...overrides,
+  });
+  return { runner, calls, notices };
+}
+
+describe('AutoRunner', () => {
+  it('runs in the browser when the container starts', async () => {
+    const { runner, calls, notices } = auto('auto', async () => undefined);
+    expect((await runner.run(request)).runner).toBe('browser');
+    expect(calls).toMatchObject({ browserRuns: 1, localRuns: 0 });
+    expect(notices).toEqual([]);
+  });
+
+  it('falls back to the local runner when the container cannot start, says why, and stops trying', async () => {
+    const { runner, calls, notices } = auto('auto', async () => {
+      throw new Error('Node did not start in this browser within 20 s.');
+    });
+    expect((await runner.run(request)).runner).toBe('local');
+    expect((await runner.run(request)).runner).toBe('local');
+    expect(calls.prepares).toBe(1);
+    expect(notices[0]).toBe(
+      'Node did not start in this browser within 20 s, so your code runs on the local runner instead.',
+    );
+  });
+
+  it('uses the local runner when the page cannot host a container at all', async () => {
+    const { runner, calls, notices } = auto('auto', async () => undefined, {
+      browserUnsupported: () => 'the page is not cross-origin isolated',
+    });
+    expect((await runner.run(request)).runner).toBe('local');
+    expect(calls.prepares).toBe(0);
+    expect(notices[0]).toContain('not cross-origin isolated');
+  });
+
+  it('says plainly when there is neither a container nor a local runner', async () => {
+    const { runner } = auto('auto', async () => Promise.reject(new Error('Boot failed.')), {
+      localAvailable: async () => false,
+    });
+    const result = await runner.run(request);
+    expect(result).toMatchObject({ status: 'error', errorCode: 'runner-unavailable' });
+    expect(result.message).toBe(
+      'Boot failed, and this site has no local runner, so exercises cannot run here.',
+    );
+    expect(result.hint).toContain('npm install && npm start');
+  });
+
+  it('honours a forced choice', async () => {
+    const local = auto('local', async () => undefined);
+    expect((await local.runner.run(request)).runner).toBe('local');
+    expect(local.calls.prepares).toBe(0);
+
+    const forced = auto('webcontainer', async () => undefined, {
+      browserUnsupported: () => 'no SharedArrayBuffer',
+    });
+    const result = await forced.runner.run(request);
+    expect(result.message).toBe('This browser cannot run Node in the page: no SharedArrayBuffer');
+    expect(forced.calls.localRuns).toBe(0);
+  });
+});

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { headersFile } from '../../src/integrations/static-headers.ts';
+import { crossOriginIsolationHeaders } from '../../src/server/isolation-headers.ts';
+
+describe('static host header files', () => {
+  it('_headers (Netlify, Cloudflare Pages) applies every isolation header to every path', () => {
+    const text = headersFile();
+    expect(text.split('\n')[0]).toBe('/*');
+    for (const [name, value] of Object.entries(crossOriginIsolationHeaders)) {
+      expect(text).toContain(`  ${name}: ${value}\n`);
+    }
+  });
+
+  it('vercel.json sends the same headers as the Node server', () => {
+    const config = JSON.parse(
+      readFileSync(new URL('../../vercel.json', import.meta.url), 'utf8'),
+    ) as {
+      outputDirectory: string;
+      headers: Array<{ source: string; headers: Array<{ key: string; value: string }> }>;
+    };
+    expect(config.outputDirectory).toBe('dist/client');
+    const all = config.headers.find((h) => h.source === '/(.*)');
+    expect(Object.fromEntries(all!.headers.map((h) => [h.key, h.value]))).toEqual(
+      crossOriginIsolationHeaders,
+    );
+  });
+});
