@@ -36,8 +36,10 @@ export function scoreOf(exercise: GradedExercise): Score {
   const known = Object.keys(exercise.testCode);
   const names = known.length > 0 ? known : exercise.result.tests.map((t) => t.name);
   const maxPoints = names.reduce((sum, name) => sum + weight(name), 0);
+  // A run that errored or was stopped at its time limit earns nothing: its partial results come
+  // from events the submission itself could have written.
   const points =
-    exercise.result.status === 'error'
+    exercise.result.status === 'error' || exercise.result.status === 'timeout'
       ? 0
       : exercise.result.tests
           .filter((t) => t.status === 'pass')

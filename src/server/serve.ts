@@ -6,10 +6,12 @@
  * (COOP + COEP) for WebContainers. Loopback only: the runner executes whatever code it is
  * sent, so it must not be reachable from the network (see docs/security.md).
  */
+import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { probeSandbox } from '../runner/local/sandbox/sandbox.ts';
 import { crossOriginIsolationHeaders } from './isolation-headers.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -24,6 +26,29 @@ if (!existsSync(entry)) {
     `No build found at ${entry}.\nRun \`npm run build\` first (\`npm start\` does both).`,
   );
   process.exit(1);
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const sandbox =
+  process.env['WORKBENCH_SANDBOX'] === 'off'
+    ? { available: false, missing: ['sandboxing of learner code (WORKBENCH_SANDBOX=off)'] }
+    : probeSandbox();
+if (!sandbox.available) {
+  if (!LOOPBACK.has(host)) {
+    console.error(
+      `Refusing to listen on ${host}: learner code would run unsandboxed.
+Missing: ${sandbox.missing.join('; ')}.
+Listen on 127.0.0.1 (the default), or install bubblewrap (docs/security.md).`,
+    );
+    process.exit(1);
+  }
+  console.warn(
+    `WARNING: learner code runs WITHOUT a sandbox on this machine (listening on loopback only).
+Missing: ${sandbox.missing.join('; ')}.
+See docs/security.md.`,
+  );
+} else if (sandbox.missing.length > 0) {
+  console.warn(`Note: sandbox without ${sandbox.missing.join('; ')}. See docs/security.md.`);
 }
 
 // The adapter's entry would start its own server on import unless told not to.
@@ -52,9 +77,19 @@ server.listen(port, host, () => {
   );
 });
 
+// Graceful shutdown: stop accepting connections, let the run service finish or abort the runs
+// in flight and remove their workspaces (instance.ts listens for 'workbench:shutdown'), exit 0.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
+    server.close();
+    server.closeIdleConnections();
+    const drained = new Promise<void>((resolve) => {
+      // process's own typings only know Node's events; as an EventEmitter it takes any name.
+      if (!(process as EventEmitter).emit('workbench:shutdown', resolve)) resolve();
+    });
+    void drained.then(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    });
   });
 }

@@ -4,7 +4,7 @@
  * status; a run that happened, whatever its outcome, is a 200 with a RunResult.
  */
 import type { APIRoute } from 'astro';
-import { localRunner } from '../../runner/local/instance.ts';
+import { runService } from '../../runner/local/instance.ts';
 import {
   MAX_BODY_BYTES,
   validateRunRequest,
@@ -47,7 +47,7 @@ async function readBody(request: Request, limit: number): Promise<string | undef
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export const POST: APIRoute = async ({ request }) => {
+export const POST: APIRoute = async ({ request, clientAddress }) => {
   const contentType = request.headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('application/json')) {
     return rejected({
@@ -75,7 +75,8 @@ export const POST: APIRoute = async ({ request }) => {
       hint: 'Submissions are limited to 256 KB of code in total.',
     });
   }
-  const runner = localRunner();
+  const service = runService();
+  const runner = service.runner;
   const validated = await validateRunRequest(body, async (id) => {
     try {
       return (await runner.loadExercise(id)).meta.editable;
@@ -84,8 +85,19 @@ export const POST: APIRoute = async ({ request }) => {
     }
   });
   if (!validated.ok) return rejected(validated.rejection);
-  const result = await runner.run(validated.request, { signal: request.signal });
-  return json(200, result);
+  const admission = await service.submit(clientAddress, validated.request, request.signal);
+  if (!admission.ok) {
+    const { status, retryAfterSeconds, code, message, hint } = admission;
+    return new Response(JSON.stringify({ error: { code, message, hint } }), {
+      status,
+      headers: {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Retry-After': String(retryAfterSeconds),
+      },
+    });
+  }
+  return json(200, admission.result);
 };
 
 export const ALL: APIRoute = () =>

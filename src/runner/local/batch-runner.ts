@@ -88,6 +88,7 @@ function sliceArtifacts(
           ? testIds.has(event.testId)
           : (event.file?.startsWith(`${rel}/`) ?? false);
       case 'unhandled':
+      case 'tamper':
         return false;
     }
   });

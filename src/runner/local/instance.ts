@@ -1,10 +1,49 @@
-/** The one LocalRunner a server process uses, created on first use. */
+/**
+ * The one local runner and run service a server process uses, created on first use, and its
+ * part in a graceful shutdown (serve.ts emits 'workbench:shutdown' on SIGTERM).
+ *
+ * Environment:
+ *   WORKBENCH_SANDBOX=off            run without bubblewrap even where it works (development)
+ *   WORKBENCH_MAX_CONCURRENT=N       parallel runs (default: one per core)
+ *   WORKBENCH_RATE=capacity:perSec   token bucket per client (default 20:1)
+ */
 import { projectRoot } from '../../course/project-root.ts';
 import { LocalRunner } from './local-runner.ts';
+import { RunService } from './run-service.ts';
+import { probeSandbox, type SandboxSupport } from './sandbox/sandbox.ts';
 
-let runner: LocalRunner | undefined;
+let service: RunService | undefined;
+let sandbox: SandboxSupport | undefined;
 
-export function localRunner(): LocalRunner {
-  runner ??= new LocalRunner({ courseRoot: projectRoot() });
-  return runner;
+export function sandboxSupport(): SandboxSupport {
+  sandbox ??=
+    process.env['WORKBENCH_SANDBOX'] === 'off'
+      ? {
+          available: false,
+          ownUid: false,
+          missing: ['sandboxing of learner code (WORKBENCH_SANDBOX=off)'],
+        }
+      : probeSandbox();
+  return sandbox;
+}
+
+function rateFromEnv(): { capacity: number; refillPerSecond: number } | undefined {
+  const [capacity, perSecond] = (process.env['WORKBENCH_RATE'] ?? '').split(':').map(Number);
+  return capacity && perSecond ? { capacity, refillPerSecond: perSecond } : undefined;
+}
+
+export function runService(): RunService {
+  if (service) return service;
+  const runner = new LocalRunner({ courseRoot: projectRoot(), sandbox: sandboxSupport() });
+  const maxConcurrent = Number(process.env['WORKBENCH_MAX_CONCURRENT']) || undefined;
+  const rate = rateFromEnv();
+  const created = new RunService(runner, {
+    ...(maxConcurrent ? { maxConcurrent } : {}),
+    ...(rate ? { rate } : {}),
+  });
+  process.on('workbench:shutdown', (done: () => void) => {
+    void created.drain(20_000).then(done);
+  });
+  service = created;
+  return created;
 }

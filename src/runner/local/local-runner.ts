@@ -2,8 +2,8 @@
  * The local runner: grades a submission with the installed vitest in a throwaway workspace.
  * Behind POST /api/run for the browser and called directly by the grading CLI.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, chown, readFile, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { loadExercise, ExerciseDefinitionError, type Exercise } from '../../exercises/catalog.ts';
 import { problemResult, type RunResult } from '../result.ts';
 import type { RunOptions, RunRequest, Runner } from '../runner.ts';
@@ -12,7 +12,18 @@ import { buildRunResult, type RunArtifacts } from '../vitest/vitest-report.ts';
 import { runProcess } from './run-process.ts';
 import { testTimeoutFor, vitestArgs, vitestEnv, type VitestInstall } from '../vitest/command.ts';
 import { resolveVitestInstall } from './vitest-install.ts';
-import { createWorkspace } from './workspace.ts';
+import { createWorkspace, type Workspace } from './workspace.ts';
+import { EVENTS_FILE_ENV } from '../vitest/events.ts';
+import {
+  DEFAULT_LIMITS,
+  SANDBOX_OUT,
+  SANDBOX_WORK,
+  sandboxArgv,
+  type SandboxLimits,
+  type SandboxSupport,
+} from './sandbox/sandbox.ts';
+import { UidPool } from './sandbox/uid-pool.ts';
+import { limitThatWasHit, memoryLimitIn } from './sandbox/limits.ts';
 
 export interface LocalRunnerOptions {
   /** Where exercises/ and solutions/ are: the project root, or a fixture course in tests. */
@@ -23,6 +34,27 @@ export interface LocalRunnerOptions {
   tmpDir?: string;
   /** Stdout + stderr kept per run before the run is stopped. */
   maxOutputBytes?: number;
+  /**
+   * What this machine's sandbox can do (probeSandbox()). Without it, or when it is not
+   * available, runs are plain child processes: fine for the course's own code and for CI
+   * grading on a throwaway machine, not for code from strangers (see docs/security.md).
+   */
+  sandbox?: SandboxSupport;
+  limits?: SandboxLimits;
+}
+
+/**
+ * Makes the workspace read-only to the run and the out folder writable by it. The read-only
+ * bind mount is what really protects the tests; the ownership is a second line.
+ */
+async function lockWorkspace(workspace: Workspace, uid: number | undefined): Promise<void> {
+  // The run's uid must be able to reach its folders (mkdtemp makes them 0700), not list them.
+  await chmod(workspace.base, 0o711);
+  for (const entry of await readdir(workspace.dir, { withFileTypes: true })) {
+    if (entry.isFile()) await chmod(join(workspace.dir, entry.name), 0o444);
+  }
+  await chmod(workspace.dir, 0o555);
+  if (uid !== undefined) await chown(workspace.outDir, uid, uid);
 }
 
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
@@ -49,12 +81,20 @@ export class LocalRunner implements Runner {
   private readonly installRoot: string;
   private readonly install: VitestInstall;
   private readonly options: LocalRunnerOptions;
+  private readonly sandbox: SandboxSupport | undefined;
+  private readonly uids = new UidPool();
 
   constructor(options: LocalRunnerOptions) {
     this.options = options;
     this.courseRoot = options.courseRoot;
     this.installRoot = options.installRoot ?? options.courseRoot;
     this.install = resolveVitestInstall(this.installRoot);
+    this.sandbox = options.sandbox;
+  }
+
+  /** Whether runs are sandboxed, and what is missing: for /api/ready and the start-up warning. */
+  get sandboxSupport(): SandboxSupport | undefined {
+    return this.sandbox;
   }
 
   get vitestInstall(): VitestInstall {
@@ -105,33 +145,49 @@ export class LocalRunner implements Runner {
         hint: 'Check that the temporary directory is writable and not full, then run again.',
       });
     }
+    const uid = this.sandbox?.ownUid ? this.uids.acquire() : undefined;
     try {
-      const outcome = await runProcess(
-        process.execPath,
-        vitestArgs(this.install, {
-          root: workspace.dir,
-          reportFile: workspace.reportFile,
-          testTimeoutMs: testTimeoutFor(limitSeconds),
-          maxWorkers: 1,
-          isolate: true,
-        }),
-        {
-          cwd: workspace.dir,
-          env: vitestEnv({
-            path: process.env['PATH'] ?? '/usr/bin:/bin',
-            home: workspace.base,
-            tmp: join(workspace.base, 'tmp'),
-            eventsFile: workspace.eventsFile,
-          }),
-          limits: {
-            timeLimitMs: limitSeconds * 1000,
-            maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
-          },
-          ...(options.signal ? { signal: options.signal } : {}),
+      const limits = this.options.limits ?? DEFAULT_LIMITS;
+      const inside = this.sandbox?.available
+        ? { root: SANDBOX_WORK, out: SANDBOX_OUT }
+        : { root: workspace.dir, out: workspace.outDir };
+      const vitest = vitestArgs(this.install, {
+        root: inside.root,
+        reportFile: join(inside.out, 'report.json'),
+        testTimeoutMs: testTimeoutFor(limitSeconds),
+        maxWorkers: 1,
+        isolate: true,
+      });
+      const env = vitestEnv({
+        path: process.env['PATH'] ?? '/usr/bin:/bin',
+        home: workspace.base,
+        tmp: join(workspace.base, 'tmp'),
+        eventsFile: join(inside.out, 'events.ndjson'),
+      });
+      let argv = [process.execPath, ...vitest];
+      if (this.sandbox?.available) {
+        await lockWorkspace(workspace, uid);
+        argv = sandboxArgv({
+          uid,
+          workDir: workspace.dir,
+          outDir: workspace.outDir,
+          readOnly: [this.install.nodeModulesDir, dirname(this.install.reporterFile)],
+          limits,
+          env: { NO_COLOR: '1', CI: '1', [EVENTS_FILE_ENV]: join(SANDBOX_OUT, 'events.ndjson') },
+          command: argv,
+        });
+      }
+      const outcome = await runProcess(argv[0]!, argv.slice(1), {
+        cwd: workspace.dir,
+        env: this.sandbox?.available ? { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } : env,
+        limits: {
+          timeLimitMs: limitSeconds * 1000,
+          maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
         },
-      );
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       const sanitize = createSanitizer({
-        workspaceDirs: [workspace.dir, workspace.base],
+        workspaceDirs: [SANDBOX_WORK, SANDBOX_OUT, workspace.dir, workspace.outDir, workspace.base],
         hiddenDirs: [{ dir: this.installRoot, label: '<workbench>' }],
       });
       if (outcome.outputLimited) {
@@ -155,8 +211,21 @@ export class LocalRunner implements Runner {
         sanitize,
       };
       options.onArtifacts?.(artifacts, workspace.dir);
-      return buildRunResult(artifacts);
+      const result = buildRunResult(artifacts);
+      // Only a run that died is explained by a limit: a test may well print "ENOSPC" on purpose.
+      const limit = !this.sandbox?.available
+        ? undefined
+        : result.errorCode === 'process-crashed'
+          ? limitThatWasHit(outcome, limits)
+          : memoryLimitIn(
+              [result.message ?? '', ...result.tests.map((t) => t.message ?? '')],
+              limits,
+            );
+      return limit
+        ? problemResult(limit, { durationMs: outcome.durationMs, tests: result.tests })
+        : result;
     } finally {
+      if (uid !== undefined) this.uids.release(uid);
       await workspace.remove();
     }
   }

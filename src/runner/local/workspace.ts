@@ -6,8 +6,10 @@
  *     workspace/          exercise tests + support files + the learner's files, vitest's root
  *       .workbench-progress.ts   see progress-setup.ts
  *       node_modules ->   the installation's node_modules (vitest, @types/node, ...)
- *     report.json         written by vitest's JSON reporter
- *     events.ndjson       written by events-reporter.ts
+ *     out/                the only folder the run may write (besides its own /tmp)
+ *       report.json       written by vitest's JSON reporter
+ *       events.ndjson     written by events-reporter.ts
+ *     tmp/                TMPDIR of an unsandboxed run
  */
 import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { workspaceFiles, type ExerciseSources } from '../workspace-files.ts';
 export interface Workspace {
   base: string;
   dir: string;
+  outDir: string;
   reportFile: string;
   eventsFile: string;
   remove(): Promise<void>;
@@ -63,6 +66,7 @@ export async function createWorkspace(
   try {
     await mkdir(dir);
     await mkdir(join(base, 'tmp'));
+    await mkdir(join(base, 'out'));
     await writeExerciseFiles(dir, exercise, files, options.progressModule);
     await symlink(options.nodeModulesDir, join(dir, 'node_modules'), 'dir');
   } catch (error) {
@@ -72,8 +76,9 @@ export async function createWorkspace(
   return {
     base,
     dir,
-    reportFile: join(base, 'report.json'),
-    eventsFile: join(base, 'events.ndjson'),
+    outDir: join(base, 'out'),
+    reportFile: join(base, 'out', 'report.json'),
+    eventsFile: join(base, 'out', 'events.ndjson'),
     remove,
   };
 }

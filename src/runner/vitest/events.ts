@@ -20,6 +20,8 @@ export type VitestEvent =
   /** From progress-setup.ts, written inside the worker, so never held back. */
   | { type: 'test-start'; id: string }
   | { type: 'test-finish'; id: string; state: 'pass' | 'fail' }
+  /** The submission replaced something the tests judge it with (an assertion, Object.is). */
+  | { type: 'tamper'; what: string }
   | {
       type: 'test-end';
       id: string;

@@ -1,21 +1,75 @@
 /**
  * Imported by every test file of a run (the workspace prepends the import on the file's first
- * line, so line numbers do not move), it records from inside the worker when each test starts
- * and finishes. The reporter cannot tell which test was running when a run hit its time limit:
- * workers send results in batches, and a worker stuck in a busy loop never sends the last one.
- * A synchronous append before and after each test always lands.
+ * line, so line numbers do not move), before the learner's module. It does two jobs from inside
+ * the test worker, writing synchronously to the events file so nothing is lost when a run is
+ * killed:
+ *
+ * - It records when each test starts and finishes. The reporter cannot tell which test was
+ *   running at the time limit: workers send results in batches, and a worker stuck in a busy
+ *   loop never sends the last one.
+ * - It notices a submission that tampers with what the tests use to judge it (matchers, chai's
+ *   assertions, Object.is and the built-in prototypes) to fake a pass. It snapshots them before
+ *   the learner's code loads and compares after every test.
  *
  * vitest has no command-line flag for setup files, and a config file is out (see
- * local-runner.ts), hence the import.
+ * vitest/command.ts), hence the import.
  */
 import { appendFileSync } from 'node:fs';
-import { beforeEach } from 'vitest';
+import { beforeEach, chai, expect } from 'vitest';
 
 const file = process.env['WORKBENCH_EVENTS_FILE'];
 
 function write(event: object): void {
   if (file) appendFileSync(file, `${JSON.stringify(event)}\n`);
 }
+
+const guarded: Record<string, object> = {
+  expect,
+  'chai.Assertion.prototype': chai.Assertion.prototype,
+  Object,
+  'Object.prototype': Object.prototype,
+  'Array.prototype': Array.prototype,
+  'Function.prototype': Function.prototype,
+  'String.prototype': String.prototype,
+  'Number.prototype': Number.prototype,
+  'Map.prototype': Map.prototype,
+  'Set.prototype': Set.prototype,
+  Reflect,
+  JSON,
+};
+
+type Snapshot = Map<string, Map<PropertyKey, unknown>>;
+
+function identities(target: object): Map<PropertyKey, unknown> {
+  const seen = new Map<PropertyKey, unknown>();
+  for (const key of Reflect.ownKeys(target)) {
+    const descriptor = Reflect.getOwnPropertyDescriptor(target, key);
+    seen.set(key, descriptor && ('value' in descriptor ? descriptor.value : descriptor.get));
+  }
+  return seen;
+}
+
+function snapshot(): Snapshot {
+  return new Map(Object.entries(guarded).map(([name, target]) => [name, identities(target)]));
+}
+
+/** The first guarded property that is not what it was before the learner's code loaded. */
+function firstChange(before: Snapshot): string | undefined {
+  for (const [name, target] of Object.entries(guarded)) {
+    const was = before.get(name)!;
+    const now = identities(target);
+    for (const [key, value] of now) {
+      // Plain data (counters, flags) may change; functions and objects must not be replaced.
+      const comparable =
+        typeof value === 'function' || (typeof value === 'object' && value !== null);
+      if (!was.has(key) || (comparable && was.get(key) !== value)) return `${name}.${String(key)}`;
+    }
+  }
+  return undefined;
+}
+
+const before = snapshot();
+let reported = false;
 
 beforeEach((context) => {
   write({ type: 'test-start', id: context.task.id });
@@ -25,5 +79,10 @@ beforeEach((context) => {
       id: task.id,
       state: task.result?.state === 'pass' ? 'pass' : 'fail',
     });
+    const changed = reported ? undefined : firstChange(before);
+    if (changed) {
+      reported = true;
+      write({ type: 'tamper', what: changed });
+    }
   });
 });

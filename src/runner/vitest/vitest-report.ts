@@ -88,6 +88,7 @@ class EventIndex {
   readonly output = new Map<string, string>();
   looseOutput = '';
   unhandled: EventError[] = [];
+  tampered: string | undefined;
   private readonly byName = new Map<string, string[]>();
 
   constructor(events: readonly VitestEvent[]) {
@@ -120,6 +121,9 @@ class EventIndex {
           break;
         case 'unhandled':
           this.unhandled = this.unhandled.concat(event.errors);
+          break;
+        case 'tamper':
+          this.tampered ??= event.what;
           break;
       }
     }
@@ -255,6 +259,16 @@ function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
 export function buildRunResult(artifacts: RunArtifacts): RunResult {
   const { sanitize } = artifacts;
   const index = new EventIndex(parseEvents(artifacts.events));
+  if (index.tampered) {
+    return problemResult(
+      {
+        code: 'tampering',
+        message: `Your code changed ${index.tampered}, which the tests use to judge it, so this run cannot be graded.`,
+        hint: 'Solve the exercise without modifying the test framework or built-in objects.',
+      },
+      { durationMs: artifacts.durationMs },
+    );
+  }
   if (artifacts.timedOut) return timeoutResult(index, artifacts);
 
   const looseOutput = index.looseOutput

@@ -1,0 +1,192 @@
+/**
+ * The local runner's sandbox (Linux): every run executes inside bubblewrap, entered through
+ * setpriv as an unprivileged uid of its own, under resource limits. Node's permission model
+ * cannot do this job: vitest's workers escape it.
+ *
+ * Inside, the run sees:
+ *   /usr (and the /bin, /lib... links)          read-only system
+ *   <node prefix>                              read-only, the Node.js that runs the tests
+ *   <install>/node_modules, <install>/src/runner/vitest   read-only, at their own paths
+ *   /run/workbench/work                        the workspace: tests and the learner's files,
+ *                                              read-only (owned by root, mode 0444)
+ *   /run/workbench/out                         writable by the run: vitest's report and events
+ *   /tmp                                       a small tmpfs, the only other writable place
+ *   /proc, /dev                                the sandbox's own
+ * and its own pid, net (loopback only), ipc and uts namespaces. No /etc, no /root, no /home,
+ * none of the project's sources, solutions or .git. When bubblewrap exits (killed at the time
+ * limit, or the server dies: --die-with-parent), the kernel kills everything left in its pid
+ * namespace.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const SANDBOX_WORK = '/run/workbench/work';
+export const SANDBOX_OUT = '/run/workbench/out';
+
+export interface SandboxLimits {
+  /** RLIMIT_CPU: CPU seconds, all threads. */
+  cpuSeconds: number;
+  /** RLIMIT_NPROC for the sandbox's own uid (threads count). */
+  maxProcesses: number;
+  /** RLIMIT_FSIZE: the largest file the run may write. */
+  maxFileBytes: number;
+  /** Size of the /tmp tmpfs. */
+  tmpBytes: number;
+  /** V8's old-space limit for every Node process of the run (--max-old-space-size). */
+  heapMb: number;
+  /**
+   * RLIMIT_DATA per process: caps what V8's heap limit does not see, such as Buffers and
+   * WebAssembly memory. Generous, because PGlite needs about 1 GB.
+   */
+  memoryBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  cpuSeconds: 60,
+  maxProcesses: 256,
+  maxFileBytes: 32 * 1024 * 1024,
+  tmpBytes: 64 * 1024 * 1024,
+  heapMb: 512,
+  memoryBytes: 2 * 1024 * 1024 * 1024,
+};
+
+export interface SandboxSpec {
+  /** The uid and gid the run gets; undefined when the server is not root (it is then the server's own). */
+  uid: number | undefined;
+  workDir: string;
+  outDir: string;
+  /** Read-only mounts at their own paths: node_modules, the vitest support folder. */
+  readOnly: readonly string[];
+  limits: SandboxLimits;
+  env: Record<string, string>;
+  /** The program and its arguments, as seen inside the sandbox. */
+  command: readonly string[];
+}
+
+/** The directory a Node binary was installed under (/usr for a system Node). */
+export function nodePrefix(execPath: string = process.execPath): string {
+  return dirname(dirname(execPath));
+}
+
+/** /bin, /lib... are links into /usr on merged-/usr systems and directories elsewhere. */
+function systemMounts(): string[] {
+  const args = ['--ro-bind', '/usr', '/usr'];
+  for (const dir of ['/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32']) {
+    if (!existsSync(dir)) continue;
+    if (lstatSync(dir).isSymbolicLink()) args.push('--symlink', readlinkSync(dir), dir);
+    else args.push('--ro-bind', dir, dir);
+  }
+  return args;
+}
+
+/** The full command line: prlimit, then setpriv (as root), then bwrap, then the command. */
+export function sandboxArgv(spec: SandboxSpec): string[] {
+  const { limits } = spec;
+  const prlimit = [
+    'prlimit',
+    `--cpu=${limits.cpuSeconds}`,
+    `--fsize=${limits.maxFileBytes}`,
+    `--data=${limits.memoryBytes}`,
+    // Per-uid, so only meaningful when the run has a uid of its own.
+    ...(spec.uid === undefined ? [] : [`--nproc=${limits.maxProcesses}`]),
+    '--core=0',
+    '--',
+  ];
+  const setpriv =
+    spec.uid === undefined
+      ? []
+      : [
+          'setpriv',
+          `--reuid=${spec.uid}`,
+          `--regid=${spec.uid}`,
+          '--clear-groups',
+          '--no-new-privs',
+          '--',
+        ];
+  const prefix = nodePrefix();
+  const bwrap = [
+    'bwrap',
+    '--unshare-all',
+    '--hostname',
+    'sandbox',
+    '--die-with-parent',
+    '--new-session',
+    '--cap-drop',
+    'ALL',
+    ...systemMounts(),
+    ...(prefix === '/usr' ? [] : ['--ro-bind', prefix, prefix]),
+    ...spec.readOnly.flatMap((path) => ['--ro-bind', path, path]),
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--size',
+    String(limits.tmpBytes),
+    '--tmpfs',
+    '/tmp',
+    '--ro-bind',
+    spec.workDir,
+    SANDBOX_WORK,
+    '--bind',
+    spec.outDir,
+    SANDBOX_OUT,
+    '--chdir',
+    SANDBOX_WORK,
+    '--clearenv',
+    ...Object.entries({
+      ...spec.env,
+      PATH: `/usr/bin:/bin:${prefix}/bin`,
+      HOME: '/tmp',
+      TMPDIR: '/tmp',
+      NODE_OPTIONS: `--max-old-space-size=${limits.heapMb}`,
+    }).flatMap(([name, value]) => ['--setenv', name, value]),
+    '--',
+  ];
+  return [...prlimit, ...setpriv, ...bwrap, ...spec.command];
+}
+
+export interface SandboxSupport {
+  available: boolean;
+  /** Protections missing on this machine, in words for the operator. */
+  missing: string[];
+  /** Whether runs get a uid of their own (the server runs as root). */
+  ownUid: boolean;
+}
+
+const PROBE_UID = 2_000_000;
+
+/** Checks once, by running `true` in a sandbox, what this machine can enforce. */
+export function probeSandbox(): SandboxSupport {
+  const missing: string[] = [];
+  if (process.platform !== 'linux') {
+    return {
+      available: false,
+      ownUid: false,
+      missing: [`process isolation (bubblewrap needs Linux; this is ${process.platform})`],
+    };
+  }
+  const ownUid = typeof process.getuid === 'function' && process.getuid() === 0;
+  const argv = sandboxArgv({
+    uid: ownUid ? PROBE_UID : undefined,
+    workDir: '/tmp',
+    outDir: '/tmp',
+    readOnly: [],
+    limits: DEFAULT_LIMITS,
+    env: {},
+    command: ['/bin/true'],
+  });
+  const probe = spawnSync(argv[0]!, argv.slice(1), { stdio: 'pipe', timeout: 10_000 });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error
+      ? `${(probe.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'bubblewrap, prlimit or setpriv is not installed' : probe.error.message}`
+      : probe.stderr.toString().trim().split('\n')[0] || `exit code ${probe.status}`;
+    missing.push(
+      `sandboxing of learner code (${why}; install the Debian package "bubblewrap" and allow unprivileged user namespaces)`,
+    );
+    return { available: false, ownUid, missing };
+  }
+  if (!ownUid)
+    missing.push('a separate uid per run and its process limit (the server does not run as root)');
+  return { available: true, ownUid, missing };
+}
