@@ -8,6 +8,8 @@ import type { RunRequest } from './runner.ts';
 
 /** Total size of all submitted files, in UTF-8 bytes. */
 export const MAX_SUBMISSION_BYTES = 256 * 1024;
+/** More files than any exercise has: a request with more is not a submission. */
+export const MAX_FILES = 16;
 /** A request body a little larger than the files, for JSON quoting and escapes. */
 export const MAX_BODY_BYTES = MAX_SUBMISSION_BYTES * 2 + 4096;
 
@@ -74,6 +76,14 @@ export async function validateRunRequest(
     });
   }
   const { exerciseId, files } = parsed.data;
+  if (Object.keys(files).length > MAX_FILES) {
+    return reject({
+      status: 413,
+      code: 'too-large',
+      message: `The request has ${Object.keys(files).length} files; at most ${MAX_FILES} are accepted.`,
+      hint: 'Submit only the files the exercise lets you edit.',
+    });
+  }
   const editable = await editableFor(exerciseId);
   if (!editable) {
     return reject({

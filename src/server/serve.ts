@@ -62,6 +62,11 @@ const server = createServer((req, res) => {
   handler(req, res);
 });
 
+// Slow clients: a request must arrive whole within these, or its socket is closed. The run
+// itself happens after the request is read and is bounded by the exercise's time limit.
+server.headersTimeout = 10_000;
+server.requestTimeout = 15_000;
+
 server.on('error', (error: NodeJS.ErrnoException) => {
   console.error(
     error.code === 'EADDRINUSE'

@@ -83,3 +83,12 @@ describe('validateRunRequest', () => {
     expect(r).toMatchObject({ status: 413, code: 'too-large' });
   });
 });
+
+describe('validateRunRequest limits the number of files', () => {
+  it('rejects more files than any exercise has, before looking the exercise up', async () => {
+    const files = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`f${i}.ts`, '']));
+    const r = await rejection(JSON.stringify({ exerciseId: '04-streams/lines', files }));
+    expect(r).toMatchObject({ status: 413, code: 'too-large' });
+    expect(r.message).toContain('17 files');
+  });
+});

@@ -216,7 +216,7 @@ export class LocalRunner implements Runner {
       const limit = !this.sandbox?.available
         ? undefined
         : result.errorCode === 'process-crashed'
-          ? limitThatWasHit(outcome, limits)
+          ? limitThatWasHit({ ...outcome, output: `${outcome.output}\n${result.message ?? ''}` }, limits)
           : memoryLimitIn(
               [result.message ?? '', ...result.tests.map((t) => t.message ?? '')],
               limits,

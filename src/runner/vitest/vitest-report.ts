@@ -325,17 +325,6 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
     }),
   );
 
-  if (tests.length === 0) {
-    return problemResult(
-      {
-        code: 'no-tests',
-        message: 'No tests were found for this exercise.',
-        hint: 'This is a problem with the exercise, not your code: tell the course authors.',
-      },
-      { durationMs: artifacts.durationMs, ...looseOutput },
-    );
-  }
-
   // vitest turns process.exit() inside a test into a failed test. It is not a failure of the
   // learner's logic but an attempt to end the run, so it must never be mistaken for a result.
   const exited = tests.find((t) => t.message?.includes('process.exit unexpectedly called'));
@@ -362,6 +351,17 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
         ...(location ? { location } : {}),
       },
       { tests, durationMs: artifacts.durationMs, ...looseOutput },
+    );
+  }
+
+  if (tests.length === 0) {
+    return problemResult(
+      {
+        code: 'no-tests',
+        message: 'No tests were found for this exercise.',
+        hint: 'This is a problem with the exercise, not your code: tell the course authors.',
+      },
+      { durationMs: artifacts.durationMs, ...looseOutput },
     );
   }
 

@@ -131,6 +131,10 @@ export function sandboxArgv(spec: SandboxSpec): string[] {
     '--bind',
     spec.outDir,
     SANDBOX_OUT,
+    // Everything else, including the folders bwrap made as mount points, is read-only: the only
+    // writable places are /tmp (sized) and the out folder.
+    '--remount-ro',
+    '/',
     '--chdir',
     SANDBOX_WORK,
     '--clearenv',
