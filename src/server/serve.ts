@@ -56,16 +56,22 @@ process.env['ASTRO_NODE_AUTOSTART'] = 'disabled';
 process.env['WORKBENCH_ROOT'] ??= root;
 const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
 
-const server = createServer((req, res) => {
-  for (const [name, value] of Object.entries(crossOriginIsolationHeaders))
-    res.setHeader(name, value);
-  handler(req, res);
-});
-
-// Slow clients: a request must arrive whole within these, or its socket is closed. The run
-// itself happens after the request is read and is bounded by the exercise's time limit.
-server.headersTimeout = 10_000;
-server.requestTimeout = 15_000;
+// Slow clients: a request must arrive whole within requestTimeout, or its socket is closed. The
+// run itself happens after the request is read and is bounded by the exercise's time limit.
+const requestTimeout = Number(process.env['WORKBENCH_REQUEST_TIMEOUT_MS'] ?? 15_000);
+const server = createServer(
+  // Node checks request timeouts every connectionsCheckingInterval (30 s by default).
+  {
+    requestTimeout,
+    headersTimeout: Math.min(10_000, requestTimeout),
+    connectionsCheckingInterval: 1_000,
+  },
+  (req, res) => {
+    for (const [name, value] of Object.entries(crossOriginIsolationHeaders))
+      res.setHeader(name, value);
+    handler(req, res);
+  },
+);
 
 server.on('error', (error: NodeJS.ErrnoException) => {
   console.error(

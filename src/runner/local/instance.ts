@@ -5,6 +5,7 @@
  * Environment:
  *   WORKBENCH_SANDBOX=off            run without bubblewrap even where it works (development)
  *   WORKBENCH_MAX_CONCURRENT=N       parallel runs (default: one per core)
+ *   WORKBENCH_MAX_QUEUE=N            runs waiting for a slot before 503 (default: 16 per slot)
  *   WORKBENCH_RATE=capacity:perSec   token bucket per client (default 20:1)
  */
 import { projectRoot } from '../../course/project-root.ts';
@@ -36,9 +37,11 @@ export function runService(): RunService {
   if (service) return service;
   const runner = new LocalRunner({ courseRoot: projectRoot(), sandbox: sandboxSupport() });
   const maxConcurrent = Number(process.env['WORKBENCH_MAX_CONCURRENT']) || undefined;
+  const queue = process.env['WORKBENCH_MAX_QUEUE'];
   const rate = rateFromEnv();
   const created = new RunService(runner, {
     ...(maxConcurrent ? { maxConcurrent } : {}),
+    ...(queue !== undefined && queue !== '' ? { maxQueue: Number(queue) } : {}),
     ...(rate ? { rate } : {}),
   });
   process.on('workbench:shutdown', (done: () => void) => {
