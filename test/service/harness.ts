@@ -69,7 +69,10 @@ export async function run(
 }
 
 /** Polls /api/health while `work` runs; the slowest answer says whether the server stayed responsive. */
-export async function slowestHealthCheckDuring<T>(server: Server, work: Promise<T>): Promise<{ value: T; slowestMs: number }> {
+export async function slowestHealthCheckDuring<T>(
+  server: Server,
+  work: Promise<T>,
+): Promise<{ value: T; slowestMs: number }> {
   let done = false;
   let slowestMs = 0;
   const polling = (async () => {
@@ -87,17 +90,40 @@ export async function slowestHealthCheckDuring<T>(server: Server, work: Promise<
   return { value, slowestMs };
 }
 
-/** Processes still running under a sandbox uid: must be none once runs are over. */
+/**
+ * Processes under a sandbox uid that are not a warm sandbox waiting for its job (bubblewrap and
+ * the agent): must be none once runs are over.
+ */
 export function sandboxProcesses(): string[] {
-  const out = execFileSync('ps', ['-eo', 'uid=,pid=,args='], { encoding: 'utf8' });
+  const out = execFileSync('ps', ['-eo', 'uid=,pid=,stat=,args='], { encoding: 'utf8' });
   return out
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => Number(line.split(/\s+/)[0]) >= FIRST_SANDBOX_UID);
+    .filter((line) => Number(line.split(/\s+/)[0]) >= FIRST_SANDBOX_UID)
+    .filter((line) => !/\bbwrap\b.*agent\.ts|sandbox\/agent\.ts/.test(line));
 }
 
+/** Warm sandboxes waiting for a job: at most one per run slot. */
+export function warmAgents(): number {
+  const out = execFileSync('ps', ['-eo', 'uid=,args='], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => /^\s*\d+\s+\S*node\S* \S*sandbox\/agent\.ts/.test(line))
+    .length;
+}
+
+/**
+ * Run folders that still hold an exercise: a warm sandbox's folder holds only node_modules and
+ * the progress module until its job comes, and is removed after.
+ */
 export function leftoverWorkspaces(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith('workbench-run-') || name.startsWith('workbench-batch-'));
+  return readdirSync(tmpdir())
+    .filter((name) => name.startsWith('workbench-run-') || name.startsWith('workbench-batch-'))
+    .filter((name) => {
+      const work = join(tmpdir(), name, 'workspace');
+      if (!existsSync(work)) return true;
+      return readdirSync(work).some(
+        (file) => file !== 'node_modules' && file !== '.workbench-progress.ts',
+      );
+    });
 }
 
 /** A fingerprint of what a submission must never read or change. */
@@ -115,4 +141,7 @@ export function fingerprint(): string {
   return hash.digest('hex');
 }
 
-export const solution = readFileSync(join(repo, 'solutions', '04-streams', 'lines', 'lines.ts'), 'utf8');
+export const solution = readFileSync(
+  join(repo, 'solutions', '04-streams', 'lines', 'lines.ts'),
+  'utf8',
+);

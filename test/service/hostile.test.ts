@@ -15,8 +15,10 @@ import {
   slowestHealthCheckDuring,
   solution,
   startServer,
+  warmAgents,
   type Server,
 } from './harness.ts';
+import { availableParallelism } from 'node:os';
 
 let server: Server;
 let before: string;
@@ -30,7 +32,8 @@ afterAll(async () => {
   expect(await server.stop()).toBe(0);
 });
 
-const EXPORT = "\nimport { Transform } from 'node:stream';\nexport function lines(): Transform { return new Transform(); }\n";
+const EXPORT =
+  "\nimport { Transform } from 'node:stream';\nexport function lines(): Transform { return new Transform(); }\n";
 
 interface Case {
   name: string;
@@ -171,8 +174,13 @@ const cases: Case[] = [
 
 describe('the local runner contains hostile submissions', () => {
   it('runs sandboxed on this machine', async () => {
-    const ready = (await (await fetch(`${server.base}/api/ready`)).json()) as { sandbox: { available: boolean } };
-    expect(ready.sandbox.available, 'bubblewrap must be installed for these tests to mean anything').toBe(true);
+    const ready = (await (await fetch(`${server.base}/api/ready`)).json()) as {
+      sandbox: { available: boolean };
+    };
+    expect(
+      ready.sandbox.available,
+      'bubblewrap must be installed for these tests to mean anything',
+    ).toBe(true);
   });
 
   it.each(cases)('$name', async ({ code, status, message }) => {
@@ -182,13 +190,16 @@ describe('the local runner contains hostile submissions', () => {
     );
     const [hostile, neighbour] = value;
     expect(hostile.status).toBe(200);
-    expect([status].flat(), JSON.stringify(hostile.result).slice(0, 600)).toContain(hostile.result.status);
+    expect([status].flat(), JSON.stringify(hostile.result).slice(0, 600)).toContain(
+      hostile.result.status,
+    );
     expect(hostile.result.message).toMatch(message);
     expect(hostile.result.hint?.length).toBeGreaterThan(10);
     expect(neighbour.result.status, 'another learner running at the same time').toBe('pass');
     expect(slowestMs, 'the server kept answering').toBeLessThan(1000);
     await expect.poll(sandboxProcesses, { timeout: 5_000 }).toEqual([]);
     await expect.poll(leftoverWorkspaces, { timeout: 5_000 }).toEqual([]);
+    expect(warmAgents()).toBeLessThanOrEqual(2 * availableParallelism());
     expect(fingerprint()).toBe(before);
   });
 });

@@ -5,9 +5,12 @@
  */
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { leftoverWorkspaces, run, sandboxProcesses, solution, startServer } from './harness.ts';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { run, sandboxProcesses, solution, startServer, warmAgents } from './harness.ts';
 
-const busyLoop = "import { Transform } from 'node:stream';\nexport function lines(): Transform { while (true) {} }\n";
+const busyLoop =
+  "import { Transform } from 'node:stream';\nexport function lines(): Transform { while (true) {} }\n";
 
 describe('the run service', () => {
   it('answers health and readiness as JSON', async () => {
@@ -29,7 +32,11 @@ describe('the run service', () => {
   });
 
   it('refuses work past capacity at once with 503 and Retry-After, and says it is not ready', async () => {
-    const server = await startServer({ WORKBENCH_MAX_CONCURRENT: '1', WORKBENCH_MAX_QUEUE: '1', WORKBENCH_RATE: '100:100' });
+    const server = await startServer({
+      WORKBENCH_MAX_CONCURRENT: '1',
+      WORKBENCH_MAX_QUEUE: '1',
+      WORKBENCH_RATE: '100:100',
+    });
     try {
       const running = run(server, busyLoop);
       await new Promise((r) => setTimeout(r, 300));
@@ -76,15 +83,25 @@ describe('the run service', () => {
   it('rejects malformed, mistyped and oversized requests with a message', async () => {
     const server = await startServer();
     try {
-      const post = (body: BodyInit, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
-        fetch(`${server.base}/api/run`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+      const post = (
+        body: BodyInit,
+        headers: Record<string, string> = { 'Content-Type': 'application/json' },
+      ) =>
+        fetch(`${server.base}/api/run`, {
+          method: 'POST',
+          headers,
+          body,
+          duplex: 'half',
+        } as RequestInit);
       const malformed = await post('{"exerciseId": ');
       expect(malformed.status).toBe(400);
       expect(await malformed.json()).toMatchObject({ error: { code: 'bad-json' } });
       // Astro's CSRF check answers a form-like content type with 403 before our 415: either way, refused.
       expect([403, 415]).toContain((await post('x', { 'Content-Type': 'text/plain' })).status);
       expect((await post('x', { 'Content-Type': 'application/xml' })).status).toBe(415);
-      const dotFile = await post(JSON.stringify({ exerciseId: '04-streams/lines', files: { '.npmrc': '' } }));
+      const dotFile = await post(
+        JSON.stringify({ exerciseId: '04-streams/lines', files: { '.npmrc': '' } }),
+      );
       expect(dotFile.status).toBe(400);
       // Chunked, no Content-Length: the limit is enforced while reading.
       const huge = new ReadableStream<Uint8Array>({
@@ -105,7 +122,9 @@ describe('the run service', () => {
     try {
       const { port } = new URL(server.base);
       const socket = connect(Number(port), '127.0.0.1');
-      socket.write('POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"exer');
+      socket.write(
+        'POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"exer',
+      );
       const closed = new Promise<string>((resolve) => {
         let received = '';
         socket.on('data', (d: Buffer) => (received += d.toString()));
@@ -127,6 +146,8 @@ describe('the run service', () => {
     expect(await exit).toBe(0);
     await expect(fetch(`${server.base}/api/health`)).rejects.toThrow();
     await expect.poll(sandboxProcesses, { timeout: 5_000 }).toEqual([]);
-    expect(leftoverWorkspaces()).toEqual([]);
+    // The warm sandboxes went with the server, folders and all.
+    await expect.poll(warmAgents, { timeout: 5_000 }).toBe(0);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('workbench-run-'))).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@
  *   WORKBENCH_MAX_CONCURRENT=N       parallel runs (default: one per core)
  *   WORKBENCH_MAX_QUEUE=N            runs waiting for a slot before 503 (default: 16 per slot)
  *   WORKBENCH_RATE=capacity:perSec   token bucket per client (default 20:1)
+ *   WORKBENCH_WARM=N                 sandboxes kept started ahead of runs (default: one per slot)
  */
+import { availableParallelism } from 'node:os';
 import { projectRoot } from '../../course/project-root.ts';
 import { LocalRunner } from './local-runner.ts';
 import { RunService } from './run-service.ts';
@@ -35,8 +37,10 @@ function rateFromEnv(): { capacity: number; refillPerSecond: number } | undefine
 
 export function runService(): RunService {
   if (service) return service;
-  const runner = new LocalRunner({ courseRoot: projectRoot(), sandbox: sandboxSupport() });
   const maxConcurrent = Number(process.env['WORKBENCH_MAX_CONCURRENT']) || undefined;
+  // One warm sandbox per run slot: a Run starts with vitest already loaded.
+  const warm = Number(process.env['WORKBENCH_WARM'] ?? maxConcurrent ?? availableParallelism());
+  const runner = new LocalRunner({ courseRoot: projectRoot(), sandbox: sandboxSupport(), warm });
   const queue = process.env['WORKBENCH_MAX_QUEUE'];
   const rate = rateFromEnv();
   const created = new RunService(runner, {
@@ -45,7 +49,10 @@ export function runService(): RunService {
     ...(rate ? { rate } : {}),
   });
   process.on('workbench:shutdown', (done: () => void) => {
-    void created.drain(20_000).then(done);
+    void created
+      .drain(20_000)
+      .then(() => runner.close())
+      .then(done);
   });
   service = created;
   return created;

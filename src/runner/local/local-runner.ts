@@ -2,14 +2,24 @@
  * The local runner: grades a submission with the installed vitest in a throwaway workspace.
  * Behind POST /api/run for the browser and called directly by the grading CLI.
  */
-import { chmod, chown, readFile, readdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, chown, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadExercise, ExerciseDefinitionError, type Exercise } from '../../exercises/catalog.ts';
 import { problemResult, type RunResult } from '../result.ts';
 import type { RunOptions, RunRequest, Runner } from '../runner.ts';
 import { createSanitizer } from '../sanitize.ts';
 import { buildRunResult, type RunArtifacts } from '../vitest/vitest-report.ts';
-import { runProcess } from './run-process.ts';
+import {
+  killGroup,
+  runProcess,
+  supervise,
+  type ProcessLimits,
+  type ProcessOutcome,
+} from './run-process.ts';
+import { SandboxPool } from './sandbox/pool.ts';
+import { workspaceFiles } from '../workspace-files.ts';
+import { PROGRESS_MODULE } from '../vitest/events.ts';
 import { testTimeoutFor, vitestArgs, vitestEnv, type VitestInstall } from '../vitest/command.ts';
 import { resolveVitestInstall } from './vitest-install.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
@@ -41,6 +51,11 @@ export interface LocalRunnerOptions {
    */
   sandbox?: SandboxSupport;
   limits?: SandboxLimits;
+  /**
+   * Sandboxes to keep started ahead of runs (each used once). 0 or absent: start one per run.
+   * Only with an available sandbox.
+   */
+  warm?: number;
 }
 
 /**
@@ -83,6 +98,8 @@ export class LocalRunner implements Runner {
   private readonly options: LocalRunnerOptions;
   private readonly sandbox: SandboxSupport | undefined;
   private readonly uids = new UidPool();
+  private readonly pool: SandboxPool | undefined;
+  private progressSource: string | undefined;
 
   constructor(options: LocalRunnerOptions) {
     this.options = options;
@@ -90,6 +107,21 @@ export class LocalRunner implements Runner {
     this.installRoot = options.installRoot ?? options.courseRoot;
     this.install = resolveVitestInstall(this.installRoot);
     this.sandbox = options.sandbox;
+    if (options.warm && this.sandbox?.available) {
+      this.pool = new SandboxPool({
+        size: options.warm,
+        agentFile: join(this.installRoot, 'src', 'runner', 'local', 'sandbox', 'agent.ts'),
+        install: this.install,
+        limits: this.limits,
+        uids: this.sandbox.ownUid ? this.uids : undefined,
+        ...(options.tmpDir ? { tmpDir: options.tmpDir } : {}),
+      });
+    }
+  }
+
+  /** Stops keeping sandboxes warm (shutdown). */
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 
   /** Whether runs are sandboxed, and what is missing: for /api/ready and the start-up warning. */
@@ -130,103 +162,179 @@ export class LocalRunner implements Runner {
     files: Readonly<Record<string, string>>,
     options: LocalRunOptions = {},
   ): Promise<RunResult> {
-    const limitSeconds = exercise.meta.timeLimitSeconds;
-    let workspace;
     try {
-      workspace = await createWorkspace(exercise, files, {
-        nodeModulesDir: this.install.nodeModulesDir,
-        progressModule: this.install.progressModule,
-        ...(this.options.tmpDir ? { parentDir: this.options.tmpDir } : {}),
-      });
+      return this.pool && !options.onArtifacts
+        ? await this.runWarm(exercise, files, options)
+        : await this.runCold(exercise, files, options);
     } catch (error) {
       return problemResult({
         code: 'runner-failure',
-        message: `The runner could not prepare a workspace: ${(error as Error).message}`,
+        message: `The runner could not prepare a run: ${(error as Error).message}`,
         hint: 'Check that the temporary directory is writable and not full, then run again.',
       });
     }
-    const uid = this.sandbox?.ownUid ? this.uids.acquire() : undefined;
+  }
+
+  private get limits(): SandboxLimits {
+    return this.options.limits ?? DEFAULT_LIMITS;
+  }
+
+  private get processLimits(): (seconds: number) => ProcessLimits {
+    return (seconds) => ({
+      timeLimitMs: seconds * 1000,
+      maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
+    });
+  }
+
+  /** A sandbox started for this run (or a plain process where there is no sandbox). */
+  private async runCold(
+    exercise: Exercise,
+    files: Readonly<Record<string, string>>,
+    options: LocalRunOptions,
+  ): Promise<RunResult> {
+    const limitSeconds = exercise.meta.timeLimitSeconds;
+    const workspace = await createWorkspace(exercise, files, {
+      nodeModulesDir: this.install.nodeModulesDir,
+      progressModule: this.install.progressModule,
+      ...(this.options.tmpDir ? { parentDir: this.options.tmpDir } : {}),
+    });
+    const sandboxed = this.sandbox?.available === true;
+    const uid = sandboxed && this.sandbox?.ownUid ? this.uids.acquire() : undefined;
     try {
-      const limits = this.options.limits ?? DEFAULT_LIMITS;
-      const inside = this.sandbox?.available
+      const inside = sandboxed
         ? { root: SANDBOX_WORK, out: SANDBOX_OUT }
         : { root: workspace.dir, out: workspace.outDir };
-      const vitest = vitestArgs(this.install, {
-        root: inside.root,
-        reportFile: join(inside.out, 'report.json'),
-        testTimeoutMs: testTimeoutFor(limitSeconds),
-        maxWorkers: 1,
-        isolate: true,
-      });
-      const env = vitestEnv({
-        path: process.env['PATH'] ?? '/usr/bin:/bin',
-        home: workspace.base,
-        tmp: join(workspace.base, 'tmp'),
-        eventsFile: join(inside.out, 'events.ndjson'),
-      });
-      let argv = [process.execPath, ...vitest];
-      if (this.sandbox?.available) {
+      let argv = [
+        process.execPath,
+        ...vitestArgs(this.install, {
+          root: inside.root,
+          reportFile: join(inside.out, 'report.json'),
+          testTimeoutMs: testTimeoutFor(limitSeconds),
+          maxWorkers: 1,
+          isolate: true,
+        }),
+      ];
+      if (sandboxed) {
         await lockWorkspace(workspace, uid);
         argv = sandboxArgv({
           uid,
           workDir: workspace.dir,
           outDir: workspace.outDir,
           readOnly: [this.install.nodeModulesDir, dirname(this.install.reporterFile)],
-          limits,
+          limits: this.limits,
           env: { NO_COLOR: '1', CI: '1', [EVENTS_FILE_ENV]: join(SANDBOX_OUT, 'events.ndjson') },
           command: argv,
         });
       }
       const outcome = await runProcess(argv[0]!, argv.slice(1), {
         cwd: workspace.dir,
-        env: this.sandbox?.available ? { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } : env,
-        limits: {
-          timeLimitMs: limitSeconds * 1000,
-          maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
-        },
+        env: sandboxed
+          ? { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }
+          : vitestEnv({
+              path: process.env['PATH'] ?? '/usr/bin:/bin',
+              home: workspace.base,
+              tmp: join(workspace.base, 'tmp'),
+              eventsFile: join(inside.out, 'events.ndjson'),
+            }),
+        limits: this.processLimits(limitSeconds),
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      const sanitize = createSanitizer({
-        workspaceDirs: [SANDBOX_WORK, SANDBOX_OUT, workspace.dir, workspace.outDir, workspace.base],
-        hiddenDirs: [{ dir: this.installRoot, label: '<workbench>' }],
-      });
-      if (outcome.outputLimited) {
-        return problemResult(
-          {
-            code: 'output-limit',
-            message: `Stopped: the code printed more than ${Math.round((this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT) / 1024)} KB.`,
-            hint: 'Remove the console.log inside a loop, or print a summary instead of every item.',
-          },
-          { durationMs: outcome.durationMs, output: sanitize(outcome.output.slice(0, 4000)) },
-        );
-      }
-      const artifacts: RunArtifacts = {
-        report: await readIfPresent(workspace.reportFile),
-        events: await readIfPresent(workspace.eventsFile),
-        processOutput: outcome.output,
-        exitCode: outcome.exitCode,
-        timedOut: outcome.timedOut,
-        timeLimitSeconds: limitSeconds,
-        durationMs: outcome.durationMs,
-        sanitize,
-      };
-      options.onArtifacts?.(artifacts, workspace.dir);
-      const result = buildRunResult(artifacts);
-      // Only a run that died is explained by a limit: a test may well print "ENOSPC" on purpose.
-      const limit = !this.sandbox?.available
-        ? undefined
-        : result.errorCode === 'process-crashed'
-          ? limitThatWasHit({ ...outcome, output: `${outcome.output}\n${result.message ?? ''}` }, limits)
-          : memoryLimitIn(
-              [result.message ?? '', ...result.tests.map((t) => t.message ?? '')],
-              limits,
-            );
-      return limit
-        ? problemResult(limit, { durationMs: outcome.durationMs, tests: result.tests })
-        : result;
+      return await this.result(exercise, outcome, workspace, options);
     } finally {
       if (uid !== undefined) this.uids.release(uid);
       await workspace.remove();
     }
+  }
+
+  /** A sandbox started before the learner pressed Run, with vitest already loaded. */
+  private async runWarm(
+    exercise: Exercise,
+    files: Readonly<Record<string, string>>,
+    options: LocalRunOptions,
+  ): Promise<RunResult> {
+    const sandbox = await this.pool!.take();
+    try {
+      this.progressSource ??= readFileSync(this.install.progressModule, 'utf8');
+      for (const file of workspaceFiles(exercise, files, this.progressSource)) {
+        if (file.name === PROGRESS_MODULE) continue;
+        await writeFile(join(sandbox.workDir, file.name), file.content, { mode: 0o444 });
+      }
+      const outcome = supervise(
+        sandbox.child,
+        this.processLimits(exercise.meta.timeLimitSeconds),
+        options.signal,
+      );
+      sandbox.child.stdin?.end(
+        `${JSON.stringify({ testTimeoutMs: testTimeoutFor(exercise.meta.timeLimitSeconds) })}\n`,
+      );
+      return await this.result(
+        exercise,
+        await outcome,
+        {
+          base: sandbox.base,
+          dir: sandbox.workDir,
+          outDir: sandbox.outDir,
+          reportFile: join(sandbox.outDir, 'report.json'),
+          eventsFile: join(sandbox.outDir, 'events.ndjson'),
+        },
+        options,
+      );
+    } finally {
+      killGroup(sandbox.child.pid);
+      await sandbox.dispose();
+    }
+  }
+
+  /** Reads what the run left behind and turns it into the result, naming any limit it hit. */
+  private async result(
+    exercise: Exercise,
+    outcome: ProcessOutcome,
+    workspace: Pick<Workspace, 'base' | 'dir' | 'outDir' | 'reportFile' | 'eventsFile'>,
+    options: LocalRunOptions,
+  ): Promise<RunResult> {
+    const sanitize = createSanitizer({
+      workspaceDirs: [SANDBOX_WORK, SANDBOX_OUT, workspace.dir, workspace.outDir, workspace.base],
+      hiddenDirs: [{ dir: this.installRoot, label: '<workbench>' }],
+    });
+    if (outcome.outputLimited) {
+      return problemResult(
+        {
+          code: 'output-limit',
+          message: `Stopped: the code printed more than ${Math.round((this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT) / 1024)} KB.`,
+          hint: 'Remove the console.log inside a loop, or print a summary instead of every item.',
+        },
+        {
+          durationMs: outcome.durationMs,
+          output: `${sanitize(outcome.output.slice(0, 4000))}\n… [output truncated at the limit]`,
+        },
+      );
+    }
+    const artifacts: RunArtifacts = {
+      report: await readIfPresent(workspace.reportFile),
+      events: await readIfPresent(workspace.eventsFile),
+      processOutput: outcome.output,
+      exitCode: outcome.exitCode,
+      timedOut: outcome.timedOut,
+      timeLimitSeconds: exercise.meta.timeLimitSeconds,
+      durationMs: outcome.durationMs,
+      sanitize,
+    };
+    options.onArtifacts?.(artifacts, workspace.dir);
+    const result = buildRunResult(artifacts);
+    // Only a run that died is explained by a limit: a test may well print "ENOSPC" on purpose.
+    const limit = !this.sandbox?.available
+      ? undefined
+      : result.errorCode === 'process-crashed'
+        ? limitThatWasHit(
+            { ...outcome, output: `${outcome.output}\n${result.message ?? ''}` },
+            this.limits,
+          )
+        : memoryLimitIn(
+            [result.message ?? '', ...result.tests.map((t) => t.message ?? '')],
+            this.limits,
+          );
+    return limit
+      ? problemResult(limit, { durationMs: outcome.durationMs, tests: result.tests })
+      : result;
   }
 }

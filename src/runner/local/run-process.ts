@@ -3,7 +3,7 @@
  * makes sure nothing it started outlives it. Learner code can start workers, child processes
  * and servers; killing only the direct child would leave those running.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface ProcessLimits {
   timeLimitMs: number;
@@ -21,7 +21,7 @@ export interface ProcessOutcome {
   durationMs: number;
 }
 
-function killGroup(pid: number | undefined): void {
+export function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
     // A negative pid signals the whole process group the child leads (spawn's `detached`).
@@ -36,14 +36,28 @@ export function runProcess(
   args: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; limits: ProcessLimits; signal?: AbortSignal },
 ): Promise<ProcessOutcome> {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return supervise(child, options.limits, options.signal);
+}
+
+/**
+ * Watches a child spawned `detached` (so it leads its own process group) from now on: collects
+ * its output up to the cap, kills the group at the time limit, on abort and when the child
+ * exits, and reports how it ended. Warm sandboxes are spawned early and supervised from the
+ * moment their job starts.
+ */
+export function supervise(
+  child: ChildProcess,
+  limits: ProcessLimits,
+  signal?: AbortSignal,
+): Promise<ProcessOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     const chunks: Buffer[] = [];
     let size = 0;
     let timedOut = false;
@@ -53,16 +67,16 @@ export function runProcess(
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid);
-    }, options.limits.timeLimitMs);
+    }, limits.timeLimitMs);
     const onAbort = () => killGroup(child.pid);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
 
     const collect = (chunk: Buffer) => {
       if (outputLimited) return;
-      const room = options.limits.maxOutputBytes - size;
+      const room = limits.maxOutputBytes - size;
       if (chunk.length > room) {
         chunks.push(chunk.subarray(0, Math.max(0, room)));
-        size = options.limits.maxOutputBytes;
+        size = limits.maxOutputBytes;
         outputLimited = true;
         killGroup(child.pid);
         return;
@@ -70,8 +84,11 @@ export function runProcess(
       chunks.push(chunk);
       size += chunk.length;
     };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    // A warm sandbox's streams were paused while it waited for its job.
+    child.stdout?.resume();
+    child.stderr?.resume();
 
     let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
     const finish = () => {
@@ -79,7 +96,7 @@ export function runProcess(
       settled = true;
       clearTimeout(timer);
       clearTimeout(closeGrace);
-      options.signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve({
         exitCode: exit.code,
         signal: exit.signal,
@@ -99,6 +116,10 @@ export function runProcess(
     });
     child.on('close', finish);
     child.on('error', finish);
-    if (options.signal?.aborted) onAbort();
+    if (child.exitCode !== null || child.signalCode !== null) {
+      exit = { code: child.exitCode, signal: child.signalCode };
+      finish();
+    }
+    if (signal?.aborted) onAbort();
   });
 }

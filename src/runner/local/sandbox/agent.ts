@@ -1,0 +1,47 @@
+/**
+ * Runs inside a warm sandbox. It pays vitest's start-up cost (importing vitest and creating
+ * its server, about half a second) before there is a job, then waits on stdin. When the host
+ * has written the exercise's files into the (read-only to us) workspace, it sends one line of
+ * JSON and the tests start at once. One job per agent: it exits after, and the host starts a
+ * fresh sandbox for the next learner, so nothing can leak from one run into another.
+ *
+ * Usage (inside the sandbox): node agent.ts <workspace> <out dir> <events reporter>
+ * Options are the same as the command line the cold path uses (vitest/command.ts).
+ */
+import { createInterface } from 'node:readline';
+import { createVitest } from 'vitest/node';
+
+import { READY } from './agent-protocol.ts';
+
+const [workspace, out, reporter] = process.argv.slice(2);
+if (!workspace || !out || !reporter) {
+  console.error('usage: agent.ts <workspace> <out dir> <events reporter>');
+  process.exit(2);
+}
+
+const vitest = await createVitest(
+  'test',
+  {
+    root: workspace,
+    watch: false,
+    reporters: ['json', reporter],
+    outputFile: { json: `${out}/report.json` },
+    // Nothing may be cached between learners (and the install is read-only anyway).
+    cache: false,
+    maxWorkers: 1,
+    isolate: true,
+  },
+  {},
+);
+process.stdout.write(`${READY}\n`);
+
+const lines = createInterface({ input: process.stdin });
+const [line] = await lines[Symbol.asyncIterator]()
+  .next()
+  .then((r) => [r.value as string | undefined]);
+lines.close();
+const job = JSON.parse(line ?? '{}') as { testTimeoutMs?: number };
+if (job.testTimeoutMs) vitest.config.testTimeout = job.testTimeoutMs;
+await vitest.start();
+await vitest.close();
+process.exit(process.exitCode ?? 0);
