@@ -17,6 +17,8 @@ export const repo = resolve(import.meta.dirname, '..', '..');
 export interface Server {
   base: string;
   process: ChildProcess;
+  /** Everything the server printed so far. */
+  log(): string;
   stop(): Promise<number | null>;
 }
 
@@ -44,6 +46,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   return {
     base,
     process: child,
+    log: () => log,
     stop: () =>
       new Promise((done) => {
         if (child.exitCode !== null) return done(child.exitCode);

@@ -5,9 +5,11 @@
  */
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { run, sandboxProcesses, solution, startServer, warmAgents } from './harness.ts';
+import { repo, run, sandboxProcesses, solution, startServer, warmAgents } from './harness.ts';
 
 const busyLoop =
   "import { Transform } from 'node:stream';\nexport function lines(): Transform { while (true) {} }\n";
@@ -149,5 +151,39 @@ describe('the run service', () => {
     // The warm sandboxes went with the server, folders and all.
     await expect.poll(warmAgents, { timeout: 5_000 }).toBe(0);
     expect(readdirSync(tmpdir()).filter((name) => name.startsWith('workbench-run-'))).toEqual([]);
+  });
+});
+
+describe('without a sandbox', () => {
+  function serve(env: Record<string, string>) {
+    return spawnSync(process.execPath, [join(repo, 'src', 'server', 'serve.ts')], {
+      env: { ...process.env, WORKBENCH_SANDBOX: 'off', ...env },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+  }
+
+  it('refuses to listen beyond loopback, and says which protections are missing', () => {
+    const result = serve({ HOST: '0.0.0.0', PORT: '4396' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Refusing to listen on 0.0.0.0');
+    expect(result.stderr).toContain('Missing: sandboxing of learner code');
+  });
+
+  it('on loopback, starts with one clear warning and reports itself unsandboxed', async () => {
+    const server = await startServer({ WORKBENCH_SANDBOX: 'off' });
+    try {
+      const ready = (await (await fetch(`${server.base}/api/ready`)).json()) as {
+        sandbox: { available: boolean; missing: string[] };
+      };
+      expect(ready.sandbox).toEqual({
+        available: false,
+        missing: ['sandboxing of learner code (WORKBENCH_SANDBOX=off)'],
+      });
+      expect((await run(server, solution)).result.status).toBe('pass');
+    } finally {
+      await server.stop();
+    }
+    expect(server.log().match(/WARNING: learner code runs WITHOUT a sandbox/g)).toHaveLength(1);
   });
 });

@@ -4,7 +4,8 @@
  * Re-record an expectation after an intended change with UPDATE_EXPECTED=1.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradeReportSchema } from '../../src/grading/formats/exercism.ts';
@@ -83,9 +84,10 @@ describe('workbench grade', () => {
 
   it('writes JUnit to a file and annotates failures for GitHub Actions', () => {
     const dir = join(fixtures, 'fail', 'assertion');
-    const summary = join(repo, 'test-results', 'grade-step-summary.md');
+    const scratch = mkdtempSync(join(tmpdir(), 'workbench-grade-test-'));
+    const summary = join(scratch, 'step-summary.md');
     writeFileSync(summary, '');
-    const out = join(repo, 'test-results', 'grade-junit.xml');
+    const out = join(scratch, 'junit.xml');
     const run = grade(['submission', '--root', course, '--format', 'junit', '--out', out], dir, {
       GITHUB_ACTIONS: 'true',
       GITHUB_STEP_SUMMARY: summary,
@@ -94,6 +96,7 @@ describe('workbench grade', () => {
     expect(readFileSync(out, 'utf8')).toContain('<testsuite name="01-demo/sum"');
     expect(run.stdout).toMatch(/^::error file=submission\/01-demo\/sum\/sum\.ts.*::/m);
     expect(readFileSync(summary, 'utf8')).toContain('| 01-demo/sum |');
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it.each([
