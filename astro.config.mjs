@@ -4,6 +4,7 @@ import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
 import { readFileSync } from 'node:fs';
 import { lazyCss } from './src/integrations/lazy-css.ts';
+import { runnableCode } from './src/integrations/runnable-code.ts';
 import { staticHeaders } from './src/integrations/static-headers.ts';
 import { webcontainerSnapshot } from './src/integrations/webcontainer-snapshot.ts';
 import { crossOriginIsolationHeaders } from './src/server/isolation-headers.ts';
@@ -23,6 +24,7 @@ export default defineConfig({
   markdown: {
     shikiConfig: {
       themes: { light: 'github-light', dark: 'github-dark' },
+      transformers: [runnableCode()],
       wrap: false,
     },
   },

@@ -7,7 +7,7 @@
  * components/exercise/runner-choice.ts.
  */
 import { problemResult, type RunResult } from './result.ts';
-import type { RunOptions, RunRequest, Runner } from './runner.ts';
+import type { RunOptions, RunRequest, Runner, ScriptRequest } from './runner.ts';
 
 export const runnerModes = ['auto', 'webcontainer', 'local'] as const;
 export type RunnerMode = (typeof runnerModes)[number];
@@ -50,6 +50,14 @@ export class AutoRunner implements Runner {
     const runner = await this.choose();
     if ('status' in runner) return runner;
     const result = await runner.run(request, options);
+    this.lastLabel = runner.label;
+    return result;
+  }
+
+  async runScript(request: ScriptRequest, options: RunOptions = {}): Promise<RunResult> {
+    const runner = await this.choose();
+    if ('status' in runner) return runner;
+    const result = await runner.runScript(request, options);
     this.lastLabel = runner.label;
     return result;
   }

@@ -7,6 +7,12 @@ export interface RunRequest {
   files: Record<string, string>;
 }
 
+/** A lesson's example, run as a plain script (no tests) with a short time limit. */
+export interface ScriptRequest {
+  /** TypeScript or JavaScript, as an ES module; Node strips the types. */
+  source: string;
+}
+
 export interface RunOptions {
   /** Aborts the run (the learner pressed Run again, or left the page). */
   signal?: AbortSignal;
@@ -22,4 +28,6 @@ export interface Runner {
   /** Shown in the panel so the learner knows where their code ran. */
   readonly label: string;
   run(request: RunRequest, options?: RunOptions): Promise<RunResult>;
+  /** Runs an example from a lesson and reports what it printed. */
+  runScript(request: ScriptRequest, options?: RunOptions): Promise<RunResult>;
 }

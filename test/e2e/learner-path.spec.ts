@@ -194,3 +194,16 @@ test('bad input gets a clear result: syntax error, infinite loop, runner down', 
   // The learner's code is still there after all of that.
   await expect.poll(() => editorText(page)).toContain('while (true)');
 });
+
+test('a runnable example runs on the runner and shows what it printed', async ({ page }) => {
+  await page.goto(LESSON_URL);
+  const run = page.getByRole('button', { name: 'Run example 1' });
+  await run.scrollIntoViewIfNeeded();
+  await run.click();
+  await expect(
+    page.getByRole('status').filter({ hasText: /Finished in \d+ ms · Local runner/ }),
+  ).toBeVisible();
+  const output = page.getByLabel('Output of example 1');
+  await expect(output).toContainText('"hel"');
+  await expect(output).toContainText('"ld\\n"');
+});

@@ -29,6 +29,7 @@ function fakes(prepare: () => Promise<unknown>) {
       calls.browserRuns += 1;
       return ok('browser');
     },
+    runScript: async () => ok('browser script'),
   };
   const local: Runner = {
     label: 'Local runner',
@@ -36,6 +37,7 @@ function fakes(prepare: () => Promise<unknown>) {
       calls.localRuns += 1;
       return ok('local');
     },
+    runScript: async () => ok('local script'),
   };
   return { browser, local, calls };
 }
@@ -98,6 +100,11 @@ describe('AutoRunner', () => {
       'Boot failed, and this site has no local runner, so exercises cannot run here.',
     );
     expect(result.hint).toContain('npm install && npm start');
+  });
+
+  it('runs examples on the same runner it picked for tests', async () => {
+    const { runner } = auto('auto', async () => Promise.reject(new Error('Boot failed.')));
+    expect((await runner.runScript({ source: 'console.log(1)' })).runner).toBe('local script');
   });
 
   it('honours a forced choice', async () => {

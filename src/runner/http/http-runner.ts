@@ -4,7 +4,7 @@
  * message and a hint, so the panel never shows a blank state or a stack trace.
  */
 import { parseRunResult, problemResult, type RunResult } from '../result.ts';
-import type { RunOptions, RunRequest, Runner } from '../runner.ts';
+import type { RunOptions, RunRequest, Runner, ScriptRequest } from '../runner.ts';
 
 interface ErrorBody {
   error?: { code?: string; message?: string; hint?: string };
@@ -15,18 +15,27 @@ export class HttpRunner implements Runner {
   private readonly endpoint: string;
   private readonly fetchImpl: typeof fetch;
 
+  /** `endpoint` is the run URL; examples go to the sibling `run-script` URL. */
   constructor(endpoint: string, fetchImpl: typeof fetch = fetch.bind(globalThis)) {
     this.endpoint = endpoint;
     this.fetchImpl = fetchImpl;
   }
 
-  async run(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
+  run(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
+    return this.post(this.endpoint, request, options);
+  }
+
+  runScript(request: ScriptRequest, options: RunOptions = {}): Promise<RunResult> {
+    return this.post(this.endpoint.replace(/run$/, 'run-script'), request, options);
+  }
+
+  private async post(url: string, payload: unknown, options: RunOptions): Promise<RunResult> {
     let response: Response;
     try {
-      response = await this.fetchImpl(this.endpoint, {
+      response = await this.fetchImpl(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(request),
+        body: JSON.stringify(payload),
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {

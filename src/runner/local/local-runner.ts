@@ -3,11 +3,13 @@
  * Behind POST /api/run for the browser and called directly by the grading CLI.
  */
 import { readFileSync } from 'node:fs';
-import { chmod, chown, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadExercise, ExerciseDefinitionError, type Exercise } from '../../exercises/catalog.ts';
 import { problemResult, type RunResult } from '../result.ts';
-import type { RunOptions, RunRequest, Runner } from '../runner.ts';
+import type { RunOptions, RunRequest, Runner, ScriptRequest } from '../runner.ts';
+import { SCRIPT_TIME_LIMIT_SECONDS, scriptResult } from '../script-result.ts';
 import { createSanitizer } from '../sanitize.ts';
 import { buildRunResult, type RunArtifacts } from '../vitest/vitest-report.ts';
 import {
@@ -282,6 +284,81 @@ export class LocalRunner implements Runner {
     } finally {
       killGroup(sandbox.child.pid);
       await sandbox.dispose();
+    }
+  }
+
+  /** Runs a lesson's example as a plain script, sandboxed like a test run. */
+  async runScript(request: ScriptRequest, options: RunOptions = {}): Promise<RunResult> {
+    const base = await mkdtemp(join(this.options.tmpDir ?? tmpdir(), 'workbench-run-'));
+    const workDir = join(base, 'workspace');
+    const outDir = join(base, 'out');
+    const sandboxed = this.sandbox?.available === true;
+    const uid = sandboxed && this.sandbox?.ownUid ? this.uids.acquire() : undefined;
+    try {
+      await mkdir(workDir);
+      await mkdir(outDir);
+      await writeFile(join(workDir, 'example.mts'), request.source, { mode: 0o444 });
+      let argv = [process.execPath, join(sandboxed ? SANDBOX_WORK : workDir, 'example.mts')];
+      if (sandboxed) {
+        await chmod(base, 0o711);
+        await chmod(workDir, 0o555);
+        if (uid !== undefined) await chown(outDir, uid, uid);
+        argv = sandboxArgv({
+          uid,
+          workDir,
+          outDir,
+          readOnly: [this.install.nodeModulesDir],
+          limits: this.limits,
+          env: { NO_COLOR: '1' },
+          command: argv,
+        });
+      }
+      const outcome = await runProcess(argv[0]!, argv.slice(1), {
+        cwd: workDir,
+        env: sandboxed
+          ? { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }
+          : {
+              PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+              HOME: base,
+              TMPDIR: base,
+              NO_COLOR: '1',
+            },
+        limits: this.processLimits(SCRIPT_TIME_LIMIT_SECONDS),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const sanitize = createSanitizer({
+        workspaceDirs: [SANDBOX_WORK, workDir, base],
+        hiddenDirs: [{ dir: this.installRoot, label: '<workbench>' }],
+      });
+      if (outcome.outputLimited) {
+        return problemResult(
+          {
+            code: 'output-limit',
+            message: `Stopped: the example printed more than ${Math.round((this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT) / 1024)} KB.`,
+            hint: 'Print a summary instead of every item.',
+          },
+          { durationMs: outcome.durationMs, output: sanitize(outcome.output.slice(0, 4000)) },
+        );
+      }
+      const result = scriptResult({
+        exitCode: outcome.exitCode,
+        timedOut: outcome.timedOut,
+        output: outcome.output,
+        durationMs: outcome.durationMs,
+        timeLimitSeconds: SCRIPT_TIME_LIMIT_SECONDS,
+        sanitize,
+      });
+      const limit =
+        sandboxed && result.errorCode === 'process-crashed'
+          ? limitThatWasHit(outcome, this.limits)
+          : undefined;
+      return {
+        ...(limit ? problemResult(limit, { durationMs: outcome.durationMs }) : result),
+        runner: this.label,
+      };
+    } finally {
+      if (uid !== undefined) this.uids.release(uid);
+      await rm(base, { recursive: true, force: true, maxRetries: 3 });
     }
   }
 

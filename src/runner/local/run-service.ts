@@ -85,7 +85,12 @@ export class RunService {
     return true;
   }
 
-  async submit(client: string, request: RunRequest, signal?: AbortSignal): Promise<Admission> {
+  /** Admits a run (tests, or with `work`, anything else such as an example) under the limits. */
+  async submit(
+    client: string,
+    request: RunRequest | ((signal: AbortSignal) => Promise<RunResult>),
+    signal?: AbortSignal,
+  ): Promise<Admission> {
     if (this.draining) {
       return {
         ok: false,
@@ -141,7 +146,10 @@ export class RunService {
     this.inFlight.add(controller);
     const started = this.now();
     try {
-      const result = await this.runner.run(request, { signal: controller.signal });
+      const result =
+        typeof request === 'function'
+          ? await request(controller.signal)
+          : await this.runner.run(request, { signal: controller.signal });
       this.averageRunMs = this.averageRunMs * 0.8 + (this.now() - started) * 0.2;
       return { ok: true, result };
     } finally {

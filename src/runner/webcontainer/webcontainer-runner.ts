@@ -12,7 +12,8 @@
  * into the same parser (vitest-report.ts). The learner gets the same result either way.
  */
 import { problemResult, type RunResult } from '../result.ts';
-import type { RunOptions, RunRequest, Runner } from '../runner.ts';
+import type { RunOptions, RunRequest, Runner, ScriptRequest } from '../runner.ts';
+import { SCRIPT_TIME_LIMIT_SECONDS, scriptResult } from '../script-result.ts';
 import { createSanitizer } from '../sanitize.ts';
 import { testTimeoutFor, vitestArgs, vitestEnv } from '../vitest/command.ts';
 import { buildRunResult } from '../vitest/vitest-report.ts';
@@ -145,6 +146,51 @@ export class WebContainerRunner implements Runner {
         'install-failed',
         `The exercise tools could not be installed in this browser: ${(error as Error).message}`,
       );
+    }
+  }
+
+  async runScript(request: ScriptRequest, options: RunOptions = {}): Promise<RunResult> {
+    let container: Container;
+    try {
+      ({ container } = await this.prepare());
+    } catch (error) {
+      return problemResult({
+        code: 'runner-unavailable',
+        message: (error as Error).message,
+        hint: 'Switch "Run code" to the local runner (npm start), or use a current Chrome, Edge or Firefox.',
+      });
+    }
+    this.runs += 1;
+    const file = `examples/e${this.runs}.mts`;
+    try {
+      await container.fs.mkdir('examples', { recursive: true });
+      await container.fs.writeFile(file, request.source);
+      const started = performance.now();
+      const process = await container.spawn('node', [file], { env: { NO_COLOR: '1' } });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        process.kill();
+      }, SCRIPT_TIME_LIMIT_SECONDS * 1000);
+      const abort = () => process.kill();
+      options.signal?.addEventListener('abort', abort, { once: true });
+      const [exitCode, output] = await Promise.all([
+        process.exit,
+        collect(process, this.options.onOutput),
+      ]);
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
+      const result = scriptResult({
+        exitCode,
+        timedOut,
+        output,
+        durationMs: Math.round(performance.now() - started),
+        timeLimitSeconds: SCRIPT_TIME_LIMIT_SECONDS,
+        sanitize: createSanitizer({ workspaceDirs: [container.workdir] }),
+      });
+      return { ...result, runner: this.label };
+    } finally {
+      await container.fs.rm(file, { force: true }).catch(() => {});
     }
   }
 
