@@ -142,6 +142,13 @@ test('a learner runs the starter, pastes the solution, and keeps the draft acros
   await panel.screenshot({ path: testInfo.outputPath('passing-state.png') });
   await panel.screenshot({ path: 'test-results/passing-state.png' });
 
+  // The course home now shows the lesson as done.
+  await page.goto('/');
+  await expect(
+    page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Transform streams' }) }),
+  ).toContainText('Done');
+  await page.goto(LESSON_URL);
+
   // The draft survives a reload.
   await page.reload();
   await openEditor(page);
@@ -207,3 +214,4 @@ test('a runnable example runs on the runner and shows what it printed', async ({
   await expect(output).toContainText('"hel"');
   await expect(output).toContainText('"ld\\n"');
 });
+

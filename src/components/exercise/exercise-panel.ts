@@ -10,6 +10,7 @@ import type { Runner } from '../../runner/runner.ts';
 import { clearDraft, loadDraft, saveDraft } from './drafts.ts';
 import { TextareaEditor, type CodeEditor, type EditorFile } from './editor.ts';
 import type { ExercisePayload } from './payload.ts';
+import { markPassed } from './progress.ts';
 import { renderResult } from './results-view.ts';
 import {
   MODE_LABELS,
@@ -310,6 +311,7 @@ class ExercisePanel extends HTMLElement {
       this.runner.label,
     );
     this.dataset['lastStatus'] = result.status;
+    if (result.status === 'pass') markPassed(this.payload.id);
     const label = this.querySelector<HTMLElement>('[data-runner-label]');
     if (label) label.textContent = `Ran on: ${result.runner ?? this.runner.label}`;
     const location = result.location;

@@ -19,7 +19,7 @@ import {
   type ProcessLimits,
   type ProcessOutcome,
 } from './run-process.ts';
-import { SandboxPool } from './sandbox/pool.ts';
+import { SandboxPool, type WarmSandbox } from './sandbox/pool.ts';
 import { workspaceFiles } from '../workspace-files.ts';
 import { PROGRESS_MODULE } from '../vitest/events.ts';
 import { testTimeoutFor, vitestArgs, vitestEnv, type VitestInstall } from '../vitest/command.ts';
@@ -254,7 +254,13 @@ export class LocalRunner implements Runner {
     files: Readonly<Record<string, string>>,
     options: LocalRunOptions,
   ): Promise<RunResult> {
-    const sandbox = await this.pool!.take();
+    let sandbox: WarmSandbox;
+    try {
+      sandbox = await this.pool!.take();
+    } catch {
+      // No warm sandbox could be started (the error is logged): start one for this run.
+      return this.runCold(exercise, files, options);
+    }
     try {
       this.progressSource ??= readFileSync(this.install.progressModule, 'utf8');
       for (const file of workspaceFiles(exercise, files, this.progressSource)) {

@@ -45,7 +45,10 @@ export class SandboxPool {
   private readonly options: PoolOptions;
   private readonly ready: WarmSandbox[] = [];
   private readonly starting = new Set<Promise<unknown>>();
-  private readonly waiters: Array<(sandbox: WarmSandbox) => void> = [];
+  private readonly waiters: Array<{
+    resolve: (sandbox: WarmSandbox) => void;
+    reject: (error: Error) => void;
+  }> = [];
   private closed = false;
 
   constructor(options: PoolOptions) {
@@ -58,7 +61,7 @@ export class SandboxPool {
     const sandbox = this.ready.shift();
     this.replenish();
     if (sandbox) return Promise.resolve(sandbox);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   get warm(): number {
@@ -83,11 +86,13 @@ export class SandboxPool {
       .then(async (sandbox) => {
         if (this.closed) return discard(sandbox);
         const waiter = this.waiters.shift();
-        if (waiter) waiter(sandbox);
+        if (waiter) waiter.resolve(sandbox);
         else this.ready.push(sandbox);
       })
       .catch((error: unknown) => {
-        console.error('A warm sandbox failed to start:', error);
+        // Whoever waits for this one must not wait forever: they fall back to a cold run.
+        console.error('A warm sandbox failed to start:', (error as Error).message);
+        this.waiters.shift()?.reject(error as Error);
       })
       .finally(() => this.starting.delete(starting));
     this.starting.add(starting);
