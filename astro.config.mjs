@@ -23,7 +23,8 @@ export default defineConfig({
   },
   markdown: {
     shikiConfig: {
-      themes: { light: 'github-light', dark: 'github-dark' },
+      // High-contrast variants: the plain GitHub light theme's orange fails WCAG AA on white.
+      themes: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
       transformers: [runnableCode()],
       wrap: false,
     },

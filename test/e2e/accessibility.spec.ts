@@ -32,7 +32,13 @@ for (const url of ['/', ...lessonUrls()]) {
     const results = await new AxeBuilder({ page }).exclude('.monaco-editor').analyze();
     const serious = results.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+      .map(
+        (v) =>
+          `${v.id}: ${v.help} (${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')})`,
+      );
     expect(serious).toEqual([]);
   });
 }

@@ -1,6 +1,6 @@
 /**
  * <shared-memory>: shows that `subarray()` (and Buffer's `slice()`) is a view over the same
- * bytes while `Uint8Array.prototype.slice()` and `Buffer.from(view)` copy. The learner picks a
+ * bytes while `Buffer.from(view)` (like `Uint8Array.prototype.slice()`) copies them. The learner picks a
  * range, then writes into the view or the copy and watches which rows change.
  */
 const hex = (byte: number) => byte.toString(16).padStart(2, '0').toUpperCase();
@@ -47,7 +47,7 @@ class SharedMemory extends HTMLElement {
       const to = Math.max(from, clamp(Number(end.value)));
       view = original.subarray(from, to);
       copy = original.slice(from, to);
-      log.textContent = `view = bytes.subarray(${from}, ${to}); copy = bytes.slice(${from}, ${to})`;
+      log.textContent = `view = bytes.subarray(${from}, ${to}); copy = Buffer.from(view)`;
       render();
     };
     const write = (target: 'view' | 'copy') => {

@@ -1,0 +1,382 @@
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleUpload, type SavedFile, type UploadOptions } from './upload-handler.ts';
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+interface UploadBody {
+  files: SavedFile[];
+  fields: Record<string, string>;
+}
+
+let base: string;
+let dir: string;
+let server: Server;
+let url: string;
+/** Options for the requests of the current test; the server reads them on each request. */
+let options: Omit<UploadOptions, 'dir'>;
+/** What handleUpload() returned (or will return) for each request, in arrival order. */
+let results: Array<Promise<Answer>>;
+
+beforeEach(async () => {
+  base = await mkdtemp(join(tmpdir(), 'upload-handler-'));
+  dir = join(base, 'uploads');
+  await mkdir(dir);
+  options = {};
+  results = [];
+  server = createServer((req, res) => {
+    const result = (async () => handleUpload(req, { dir, ...options }))().catch(
+      (error: unknown) => ({ status: 500, body: { error: `handleUpload() threw: ${error}` } }),
+    );
+    results.push(result);
+    void result.then(({ status, body }) => {
+      if (res.destroyed || res.writableEnded) return;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body ?? null));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/upload`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await rm(base, { recursive: true, force: true });
+});
+
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const JPEG = [0xff, 0xd8, 0xff, 0xe0];
+const PDF = [...'%PDF-1.7\n'].map((c) => c.charCodeAt(0));
+
+/** `size` bytes that start with `signature`, filled with a pattern that differs per `seed`. */
+function bytes(signature: number[], size: number, seed = 1): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = (i * seed + 17) & 0xff;
+  out.set(signature.slice(0, size));
+  return out;
+}
+
+function file(content: Uint8Array<ArrayBuffer>, type: string): Blob {
+  return new Blob([content], { type });
+}
+
+async function post(form: FormData): Promise<Answer> {
+  const res = await fetch(url, { method: 'POST', body: form });
+  return { status: res.status, body: await res.json() };
+}
+
+/** The directory's contents, sorted. */
+async function listing(): Promise<string[]> {
+  return (await readdir(dir)).sort();
+}
+
+/** The value of `promise`, or 'timed out' if it takes longer than `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const BOUNDARY = '----workbench7MA4YWxkTrZu0gW';
+
+/** The start of a file part, as it appears on the wire. */
+function fileHead(name: string, filename: string, type: string): string {
+  return (
+    `--${BOUNDARY}\r\n` +
+    `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\n` +
+    `Content-Type: ${type}\r\n\r\n`
+  );
+}
+const CLOSE = `\r\n--${BOUNDARY}--\r\n`;
+
+/**
+ * A multipart request written by hand, piece by piece, with node:http: fetch() cannot pause in
+ * the middle of a body or disconnect halfway through a file.
+ */
+function openUpload() {
+  const req = request(url, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+  });
+  const response = new Promise<Answer>((resolve, reject) => {
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      res.on('error', reject);
+    });
+  });
+  response.catch(() => {}); // destroy() below rejects it on purpose
+  return {
+    response,
+    /** Resolves once the chunk has been handed to the socket. */
+    write: (chunk: string | Uint8Array) =>
+      new Promise<void>((resolve, reject) =>
+        req.write(chunk, (error) => (error ? reject(error) : resolve())),
+      ),
+    end: () => req.end(),
+    destroy: () => req.destroy(),
+  };
+}
+
+describe('handleUpload()', () => {
+  it('saves a file under a new name in dir and returns it with the text fields', async () => {
+    const photo = bytes(PNG, 2000);
+    const form = new FormData();
+    form.append('title', 'Holiday');
+    form.append('photo', file(photo, 'image/png'), 'beach.png');
+    const { status, body } = await post(form);
+    expect(status, `a valid upload must get 200 (body: ${JSON.stringify(body)})`).toBe(200);
+
+    const { files, fields } = body as UploadBody;
+    expect(fields, 'text parts are returned in `fields`, keyed by name').toEqual({
+      title: 'Holiday',
+    });
+    expect(
+      files.map(({ field, filename, type, size }) => ({ field, filename, type, size })),
+      'each saved file is described by field, filename (as sent), sniffed type and size',
+    ).toEqual([{ field: 'photo', filename: 'beach.png', type: 'image/png', size: 2000 }]);
+    const savedAs = files[0]!.savedAs;
+    expect(
+      await listing(),
+      'dir must hold exactly the saved file, under the name given in savedAs: rename the ' +
+        'temporary file once the upload has succeeded',
+    ).toEqual([savedAs]);
+    expect(
+      Buffer.compare(await readFile(join(dir, savedAs)), photo),
+      'the saved file must hold exactly the uploaded bytes',
+    ).toBe(0);
+  });
+
+  it('keeps two files with the same client file name apart', async () => {
+    const first = bytes(PNG, 500, 3);
+    const second = bytes(PNG, 700, 5);
+    const form = new FormData();
+    form.append('photo', file(first, 'image/png'), 'photo.png');
+    form.append('photo', file(second, 'image/png'), 'photo.png');
+    const { status, body } = await post(form);
+    expect(status, `two valid files must get 200 (body: ${JSON.stringify(body)})`).toBe(200);
+    const { files } = body as UploadBody;
+    expect(
+      (await listing()).length,
+      'both files must be kept: choose the name on disk yourself (randomUUID), never use the ' +
+        "client's file name, which any other upload can repeat",
+    ).toBe(2);
+    expect(Buffer.compare(await readFile(join(dir, files[0]!.savedAs)), first)).toBe(0);
+    expect(Buffer.compare(await readFile(join(dir, files[1]!.savedAs)), second)).toBe(0);
+  });
+
+  it('sniffs the type from the first bytes: a PNG labelled octet-stream is a PNG', async () => {
+    options = { allow: ['image/png'] };
+    const form = new FormData();
+    form.append('photo', file(bytes(PNG, 1000), 'application/octet-stream'), 'IMG_0042');
+    const { status, body } = await post(form);
+    expect(
+      status,
+      "the part's Content-Type is whatever the client chose to send; decide from the file's " +
+        `first bytes, which here are a PNG signature (body: ${JSON.stringify(body)})`,
+    ).toBe(200);
+    expect((body as UploadBody).files[0]?.type, 'type is the sniffed type').toBe('image/png');
+  });
+
+  it('answers 415 for a file that claims to be image/png but is not, keeping nothing', async () => {
+    const form = new FormData();
+    const exe = new TextEncoder().encode('MZ\u0090\u0000 this is not an image');
+    form.append('photo', file(exe, 'image/png'), 'cat.png');
+    const { status } = await post(form);
+    expect(
+      status,
+      'a part labelled image/png whose bytes are not a PNG must get 415: never trust the ' +
+        "client's Content-Type (or file name), sniff the first bytes",
+    ).toBe(415);
+    expect(await listing(), 'a rejected file must not stay in dir, not even partly').toEqual([]);
+  });
+
+  it('recognises JPEG and PDF, and answers 415 for a sniffed type missing from allow', async () => {
+    options = { allow: ['image/jpeg', 'application/pdf'] };
+    const form = new FormData();
+    form.append('scan', file(bytes(JPEG, 3000), 'image/jpeg'), 'scan.jpg');
+    form.append('invoice', file(bytes(PDF, 3000), 'application/pdf'), 'invoice.pdf');
+    const accepted = await post(form);
+    expect(
+      accepted.status,
+      `JPEG and PDF are allowed here (body: ${JSON.stringify(accepted.body)})`,
+    ).toBe(200);
+    expect(
+      (accepted.body as UploadBody).files.map((f) => f.type),
+      'JPEG starts with FF D8 FF, PDF with "%PDF-"',
+    ).toEqual(['image/jpeg', 'application/pdf']);
+
+    options = { allow: ['image/jpeg'] };
+    const disguised = new FormData();
+    disguised.append('scan', file(bytes(PDF, 3000), 'image/jpeg'), 'scan.jpg');
+    expect(
+      (await post(disguised)).status,
+      'a PDF is not in allow, whatever its label and name say',
+    ).toBe(415);
+  });
+
+  it('sniffs a signature whose bytes arrive in separate chunks', async () => {
+    options = { allow: ['image/png'] };
+    const photo = bytes(PNG, 4000);
+    const upload = openUpload();
+    await upload.write(fileHead('photo', 'slow.png', 'image/png'));
+    await upload.write(photo.subarray(0, 3));
+    await sleep(40);
+    await upload.write(photo.subarray(3, 6));
+    await sleep(40);
+    await upload.write(photo.subarray(6));
+    await upload.write(CLOSE);
+    upload.end();
+    const answer = await within(upload.response, 2000);
+    expect(
+      answer === 'timed out' ? answer : answer.status,
+      'the first chunk of a file can be shorter than a signature (here 3 bytes, then 3, then ' +
+        'the rest): collect bytes until you have enough to sniff',
+    ).toBe(200);
+  });
+
+  it('accepts a file of exactly maxFileBytes and answers 413 one byte over', async () => {
+    options = { maxFileBytes: 1000 };
+    const exact = new FormData();
+    exact.append('photo', file(bytes(PNG, 1000), 'image/png'), 'exact.png');
+    const { status, body } = await post(exact);
+    expect(
+      status,
+      'a file of exactly maxFileBytes is allowed. busboy emits "limit" when a file reaches ' +
+        `limits.fileSize, so pass maxFileBytes + 1 (body: ${JSON.stringify(body)})`,
+    ).toBe(200);
+
+    const over = new FormData();
+    over.append('photo', file(bytes(PNG, 1001), 'image/png'), 'over.png');
+    expect((await post(over)).status, 'one byte over maxFileBytes is too large').toBe(413);
+    expect(
+      await listing(),
+      'only the first, accepted file may be in dir: delete what you wrote of the rejected one',
+    ).toEqual([(body as UploadBody).files[0]?.savedAs]);
+  });
+
+  it('answers 413 for a 6 MB file under the default 5 MB limit, leaving no file', async () => {
+    const big = bytes(PNG, 6 * 1024 * 1024);
+    const form = new FormData();
+    form.append('video', file(big, 'image/png'), 'big.png');
+    expect(
+      (await post(form)).status,
+      'with no maxFileBytes the limit is 5 MB (5 * 1024 * 1024 bytes)',
+    ).toBe(413);
+    expect(
+      await listing(),
+      'a file that broke the limit must be deleted: no partial file may stay in dir',
+    ).toEqual([]);
+  });
+
+  it('answers 413 as soon as a file passes the limit, while the upload is still arriving', async () => {
+    options = { maxFileBytes: 64 * 1024 };
+    const upload = openUpload();
+    await upload.write(fileHead('photo', 'huge.png', 'image/png'));
+    // Four times the limit, and then the client goes quiet without ending the request.
+    void upload.write(bytes(PNG, 256 * 1024)).catch(() => {});
+    const answer = await within(upload.response, 1500);
+    expect(
+      answer === 'timed out' ? 'no answer while the client was still sending' : answer.status,
+      'the limit must stop the upload as the bytes arrive (busboy limits.fileSize and the ' +
+        "file stream's 'limit' event), not once the whole file is in memory or on disk: " +
+        'a client can send gigabytes before that',
+    ).toBe(413);
+    expect(await listing(), 'no partial file may stay in dir after a 413').toEqual([]);
+    upload.destroy();
+  });
+
+  it('fails the whole request, keeping no file, when a later file is rejected', async () => {
+    const form = new FormData();
+    form.append('first', file(bytes(PNG, 3000), 'image/png'), 'good.png');
+    form.append('second', file(new TextEncoder().encode('plain text'), 'image/png'), 'bad.png');
+    expect((await post(form)).status, 'the second file is not a PNG').toBe(415);
+    expect(
+      await listing(),
+      'the request failed, so none of its files may remain, not even the valid first one: ' +
+        'keep every file under a temporary name until the whole request has succeeded',
+    ).toEqual([]);
+  });
+
+  it('answers 413 when there are more text fields than maxFields', async () => {
+    options = { maxFields: 2 };
+    const ok = new FormData();
+    ok.append('a', '1');
+    ok.append('b', '2');
+    expect((await post(ok)).status, 'exactly maxFields fields are allowed').toBe(200);
+
+    const tooMany = new FormData();
+    tooMany.append('photo', file(bytes(PNG, 3000), 'image/png'), 'photo.png');
+    tooMany.append('a', '1');
+    tooMany.append('b', '2');
+    tooMany.append('c', '3');
+    expect(
+      (await post(tooMany)).status,
+      "more than maxFields text fields must get 413 (busboy's limits.fields and its " +
+        "'fieldsLimit' event)",
+    ).toBe(413);
+    expect(await listing(), 'the failed request must not leave its file behind').toEqual([]);
+  });
+
+  it('answers 400 for a body that is not valid multipart', async () => {
+    const noBoundary = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data' },
+      body: 'hello',
+    });
+    expect(
+      noBoundary.status,
+      'a multipart Content-Type without a boundary cannot be parsed: busboy() throws, answer 400',
+    ).toBe(400);
+
+    const cutOff = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      body: new Blob([fileHead('photo', 'cut.png', 'image/png'), bytes(PNG, 5000)]),
+    });
+    expect(
+      cutOff.status,
+      "a body that ends before the closing boundary is malformed: busboy emits 'error', " +
+        'answer 400',
+    ).toBe(400);
+    expect(await listing(), 'the half-received file must be deleted').toEqual([]);
+  });
+
+  it('deletes the partial file and settles when the client disconnects mid-upload', async () => {
+    const upload = openUpload();
+    await upload.write(fileHead('photo', 'gone.png', 'image/png'));
+    await upload.write(bytes(PNG, 100 * 1024));
+    // Give the handler time to start writing the file, then drop the connection.
+    for (let i = 0; i < 25 && (await listing()).length === 0; i++) await sleep(20);
+    upload.destroy();
+
+    const outcome = await within<unknown>(results[0] ?? Promise.resolve('no request'), 1500);
+    expect(
+      outcome === 'timed out' ? 'still pending 1.5 s after the disconnect' : 'settled',
+      'a client that disconnects never ends the request, so busboy never finishes: listen for ' +
+        "the request's 'close' event (req.complete is false) and fail the upload",
+    ).toBe('settled');
+    expect(
+      await listing(),
+      'the partial file of an upload whose client went away must be deleted',
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import busboy from 'busboy';
+
+export interface UploadOptions {
+  /** Directory the files are saved in. */
+  dir: string;
+  /** Largest accepted file, in bytes. Default: 5 MB. */
+  maxFileBytes?: number;
+  /** Most text fields accepted. Default: no limit. */
+  maxFields?: number;
+  /** Sniffed MIME types accepted. Default: image/png, image/jpeg and application/pdf. */
+  allow?: string[];
+}
+
+export interface SavedFile {
+  /** The form field the file came in. */
+  field: string;
+  /** The file name the client sent; informative only, never used as a path. */
+  filename: string;
+  /** The name of the file in `dir`, chosen by the server. */
+  savedAs: string;
+  /** The sniffed MIME type. */
+  type: string;
+  size: number;
+}
+
+export interface UploadResult {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Streams a multipart/form-data request into `options.dir` and resolves with the HTTP answer:
+ *
+ * - 200 `{ files: SavedFile[], fields: Record<string, string> }` when everything was saved;
+ * - 413 when a file is larger than maxFileBytes, or there are more than maxFields text fields;
+ * - 415 when a file's type, sniffed from its first bytes (PNG, JPEG, PDF), is not in `allow`;
+ * - 400 when the body is not valid multipart, or the client goes away mid-upload.
+ *
+ * A failed request leaves nothing in `dir`: not a partial file, not its other files.
+ *
+ * This version works in a demo with one small, honest file.
+ */
+export function handleUpload(req: IncomingMessage, options: UploadOptions): Promise<UploadResult> {
+  const { dir, maxFileBytes = 5 * 1024 * 1024 } = options;
+  const allow = options.allow ?? ['image/png', 'image/jpeg', 'application/pdf'];
+  // TODO: options.maxFields is ignored.
+
+  return new Promise((resolve) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers });
+    } catch (error) {
+      resolve({ status: 400, body: { error: (error as Error).message } });
+      return;
+    }
+
+    const fields: Record<string, string> = {};
+    const received: Array<{ field: string; filename: string; type: string; data: Buffer }> = [];
+
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
+
+    parser.on('file', (field, stream, info) => {
+      // TODO: the whole file is kept in memory, and its size is only looked at once the last
+      // byte has arrived. A client can send gigabytes before that.
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', (error: Error) =>
+        resolve({ status: 400, body: { error: error.message } }),
+      );
+      stream.on('end', () => {
+        received.push({
+          field,
+          filename: info.filename ?? '',
+          // TODO: this is the Content-Type the client wrote in the part's headers. It says
+          // nothing about what the bytes really are.
+          type: info.mimeType,
+          data: Buffer.concat(chunks),
+        });
+      });
+    });
+
+    parser.on('error', (error: Error) => {
+      resolve({ status: 400, body: { error: error.message } });
+    });
+
+    // TODO: a client that disconnects mid-upload never ends the request, so this never runs.
+    parser.on('close', async () => {
+      const files: SavedFile[] = [];
+      for (const { field, filename, type, data } of received) {
+        if (data.length > maxFileBytes) {
+          return resolve({ status: 413, body: { error: `${filename} is too large` } });
+        }
+        if (!allow.includes(type)) {
+          return resolve({ status: 415, body: { error: `${type} is not allowed` } });
+        }
+        const savedAs = randomUUID();
+        // TODO: written straight under its final name: if a later step fails, it stays there.
+        await writeFile(join(dir, savedAs), data);
+        files.push({ field, filename, savedAs, type, size: data.length });
+      }
+      resolve({ status: 200, body: { files, fields } });
+    });
+
+    req.pipe(parser);
+  });
+}

@@ -1,0 +1,147 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { loadConfig } from './config-loader.ts';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'config-loader-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes `text` to a file in the temp dir and returns its path. */
+async function configFile(text: string, name = 'config.json'): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+/** How a call ended, as one short string, so a failure shows one line instead of a stack. */
+async function howItEnded(result: Promise<unknown>): Promise<string> {
+  try {
+    return `resolved with ${JSON.stringify(await result)}`;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string') return `rejected with ${code}`;
+    return `rejected with ${(error as Error).name}: ${(error as Error).message}`;
+  }
+}
+
+/** The error a promise rejects with (fails the test if it resolves). */
+async function rejection(result: Promise<unknown>): Promise<Error> {
+  try {
+    await result;
+  } catch (error) {
+    return error as Error;
+  }
+  expect.fail('loadConfig() resolved, but a file with invalid JSON must make it reject');
+}
+
+describe('loadConfig()', () => {
+  it('merges the keys of the file over the defaults', async () => {
+    const path = await configFile('{ "port": 8080, "name": "api" }');
+    expect(
+      await loadConfig(path, { port: 80, debug: false }),
+      'every key of the file must override its default, and defaults the file does not ' +
+        'mention must stay',
+    ).toEqual({ port: 8080, debug: false, name: 'api' });
+  });
+
+  it('merges shallowly: an object in the file replaces the default object', async () => {
+    const path = await configFile('{ "db": { "host": "db.internal" } }');
+    expect(
+      await loadConfig(path, { db: { host: 'localhost', port: 5432 }, debug: false }),
+      'the merge is shallow: a top-level key in the file replaces the whole default value',
+    ).toEqual({ db: { host: 'db.internal' }, debug: false });
+  });
+
+  it('does not modify the defaults object', async () => {
+    const defaults = { port: 80, debug: false };
+    const path = await configFile('{ "port": 8080 }');
+    await loadConfig(path, defaults);
+    expect(
+      defaults,
+      'the defaults belong to the caller: build a new object instead of assigning into them',
+    ).toEqual({ port: 80, debug: false });
+  });
+
+  it('resolves to the defaults when the file does not exist', async () => {
+    expect(
+      await howItEnded(loadConfig(join(dir, 'missing.json'), { port: 80 })),
+      'a missing file (ENOENT) is not an error: the defaults apply',
+    ).toBe('resolved with {"port":80}');
+    expect(
+      await howItEnded(loadConfig(join(dir, 'no-such-dir', 'config.json'), { port: 80 })),
+      'a missing parent directory is ENOENT too: the defaults apply',
+    ).toBe('resolved with {"port":80}');
+  });
+
+  it('does not block the event loop while it reads the file', async () => {
+    const path = await configFile('{ "port": 8080 }');
+    const events: string[] = [];
+    // A callback queued before the call runs on the next turn of the event loop. A loader that
+    // reads synchronously has finished (and settled its Promise) before that turn comes.
+    setImmediate(() => events.push('event loop turned'));
+    await loadConfig(path, {}).then(() => events.push('config loaded'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(
+      events.join(', then '),
+      'the config was loaded before the event loop could run anything else: the file is read ' +
+        'synchronously (readFileSync, even inside an async function or a Promise) and blocks ' +
+        'the whole process while the disk answers; read it with fs/promises',
+    ).toBe('event loop turned, then config loaded');
+  });
+
+  it('rejects bad JSON with a SyntaxError that names the file and the line', async () => {
+    const path = await configFile('{\n  "port": 8080,\n  "debug": true,\n}\n');
+    const error = await rejection(loadConfig(path, {}));
+    expect(error, 'bad JSON must reject with a SyntaxError').toBeInstanceOf(SyntaxError);
+    expect(
+      error.message,
+      'the message must contain "<path>:<line>" so the operator can open the file at the ' +
+        'error: the trailing comma makes line 4 invalid',
+    ).toMatch(fileAndLine(path, 4));
+  });
+
+  it('counts lines from the position of the error, also for one-line and CRLF files', async () => {
+    const oneLine = await configFile('{ "port": 8080, }', 'one-line.json');
+    expect(
+      (await rejection(loadConfig(oneLine, {}))).message,
+      'an error in a file with a single line is on line 1',
+    ).toMatch(fileAndLine(oneLine, 1));
+
+    const crlf = await configFile('{\r\n  "a": 1,\r\n  "b": 2\r\n  "c": 3\r\n}\r\n', 'crlf.json');
+    expect(
+      (await rejection(loadConfig(crlf, {}))).message,
+      'in a file with "\\r\\n" line endings the missing comma after "b" is only noticed at "c", on line 4 ' +
+        '(count "\\n" characters before the error position)',
+    ).toMatch(fileAndLine(crlf, 4));
+  });
+
+  it('rethrows errors other than ENOENT instead of falling back to the defaults', async () => {
+    const directory = join(dir, 'config.d');
+    await mkdir(directory);
+    expect(
+      await howItEnded(loadConfig(directory, { port: 80 })),
+      'a directory where the config file should be (EISDIR) is a broken setup, not a missing ' +
+        'file: rethrow it instead of silently using the defaults',
+    ).toBe('rejected with EISDIR');
+
+    const notADirectory = join(await configFile('{}', 'plain-file'), 'config.json');
+    expect(
+      await howItEnded(loadConfig(notADirectory, { port: 80 })),
+      'a path through a regular file (ENOTDIR) must be rethrown, not treated as missing',
+    ).toBe('rejected with ENOTDIR');
+  });
+});
+
+/** Matches "<path>:<line>" anywhere in a message, not followed by more digits. */
+function fileAndLine(path: string, line: number): RegExp {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${escaped}:${line}(?!\\d)`);
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+
+export interface UploadOptions {
+  /** Directory the files are saved in. */
+  dir: string;
+  /** Largest accepted file, in bytes. Default: 5 MB. */
+  maxFileBytes?: number;
+  /** Most text fields accepted. Default: no limit. */
+  maxFields?: number;
+  /** Sniffed MIME types accepted. Default: the three the sniffer knows. */
+  allow?: string[];
+}
+
+export interface SavedFile {
+  /** The form field the file came in. */
+  field: string;
+  /** The file name the client sent; informative only, never used as a path. */
+  filename: string;
+  /** The name of the file in `dir`, chosen by the server. */
+  savedAs: string;
+  /** The sniffed MIME type. */
+  type: string;
+  size: number;
+}
+
+export interface UploadResult {
+  status: number;
+  body: unknown;
+}
+
+const SIGNATURES = [
+  { type: 'image/png', ext: '.png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { type: 'image/jpeg', ext: '.jpg', bytes: [0xff, 0xd8, 0xff] },
+  { type: 'application/pdf', ext: '.pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // "%PDF-"
+];
+const SNIFF_BYTES = Math.max(...SIGNATURES.map((s) => s.bytes.length));
+
+function sniff(head: Uint8Array): { type: string; ext: string } {
+  const match = SIGNATURES.find((s) => s.bytes.every((byte, i) => head[i] === byte));
+  return match
+    ? { type: match.type, ext: match.ext }
+    : { type: 'application/octet-stream', ext: '.bin' };
+}
+
+class HttpError extends Error {
+  status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * Streams a multipart/form-data request into `options.dir`. Files are written under temporary
+ * names and renamed only once the whole request has succeeded; on any failure every file of the
+ * request is removed, so the directory never holds a partial or orphaned upload.
+ *
+ * 200 `{ files, fields }`; 413 a file over maxFileBytes or more than maxFields fields; 415 a
+ * file whose first bytes are not an allowed type; 400 a body that is not valid multipart or a
+ * client that went away mid-upload.
+ */
+export function handleUpload(req: IncomingMessage, options: UploadOptions): Promise<UploadResult> {
+  const { dir, maxFileBytes = 5 * 1024 * 1024, maxFields = Infinity } = options;
+  const allow = options.allow ?? SIGNATURES.map((s) => s.type);
+
+  let parser: busboy.Busboy;
+  try {
+    // busboy reports 'limit' when a file *reaches* fileSize bytes, so allow one byte more:
+    // a file of exactly maxFileBytes is fine, the first byte beyond it is not.
+    parser = busboy({
+      headers: req.headers,
+      limits: { fileSize: maxFileBytes + 1, fields: maxFields },
+    });
+  } catch (error) {
+    // Not multipart, or no boundary in the Content-Type.
+    return Promise.resolve({ status: 400, body: { error: (error as Error).message } });
+  }
+
+  return new Promise((resolve) => {
+    const fields: Record<string, string> = {};
+    const saves: Array<Promise<SavedFile | undefined>> = [];
+    const tempPaths: string[] = [];
+    const abort = new AbortController();
+    let settled = false;
+
+    const fail = async (status: number, message: string): Promise<void> => {
+      if (settled) return;
+      settled = true;
+      // Stop parsing but keep reading (and discarding) the body: the client can then finish
+      // sending and read our answer instead of stalling on a connection nobody reads.
+      req.unpipe(parser);
+      req.resume();
+      abort.abort();
+      await Promise.allSettled(saves);
+      await Promise.all(tempPaths.map((path) => rm(path, { force: true })));
+      resolve({ status, body: { error: message } });
+    };
+
+    const succeed = async (): Promise<void> => {
+      // Every save resolved to a file: a failed one would have called fail() and set `settled`.
+      const files = (await Promise.all(saves)) as SavedFile[];
+      if (settled) return;
+      await Promise.all(files.map((file, i) => rename(tempPaths[i]!, join(dir, file.savedAs))));
+      settled = true;
+      resolve({ status: 200, body: { files, fields } });
+    };
+
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    parser.on('fieldsLimit', () => void fail(413, `more than ${maxFields} fields`));
+
+    parser.on('file', (field, stream, info) => {
+      if (settled) {
+        stream.resume();
+        return;
+      }
+      // A hidden temporary name in the same directory, so the final rename is atomic.
+      const tempPath = join(dir, `.upload-${randomUUID()}.part`);
+      tempPaths.push(tempPath);
+      stream.once('limit', () => void fail(413, `${info.filename} is over ${maxFileBytes} bytes`));
+      const save = saveFile(stream, tempPath, allow, abort.signal).then(
+        ({ type, ext, size }) => ({
+          field,
+          filename: info.filename ?? '',
+          savedAs: `${randomUUID()}${ext}`,
+          type,
+          size,
+        }),
+        (error: unknown) => {
+          void fail(statusFor(error), (error as Error).message);
+          return undefined;
+        },
+      );
+      saves.push(save);
+    });
+
+    parser.on('error', (error: Error) => void fail(400, error.message));
+    // 'close' also follows an error; fail() has set `settled` by then.
+    parser.on('close', () => {
+      if (!settled) succeed().catch((error: Error) => fail(500, error.message));
+    });
+
+    // A client that disconnects mid-upload never ends the request, so busboy would wait forever
+    // and the half-written file would stay on disk.
+    req.on('error', () => void fail(400, 'the request failed'));
+    req.on('close', () => {
+      if (!req.complete) void fail(400, 'the client went away before the upload was complete');
+    });
+
+    req.pipe(parser);
+  });
+}
+
+function statusFor(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  // A disk error is the server's fault; anything else means the upload itself was broken.
+  return (error as { syscall?: string }).syscall ? 500 : 400;
+}
+
+/** Writes one file part to `tempPath`, checking its first bytes against `allow` on the way. */
+async function saveFile(
+  stream: Readable,
+  tempPath: string,
+  allow: string[],
+  signal: AbortSignal,
+): Promise<{ type: string; ext: string; size: number }> {
+  const result = { type: '', ext: '', size: 0 };
+  const checkType = (head: Buffer): void => {
+    Object.assign(result, sniff(head));
+    if (!allow.includes(result.type)) {
+      throw new HttpError(415, `file type ${result.type} is not allowed`);
+    }
+  };
+  const out = createWriteStream(tempPath, { flags: 'wx' });
+  try {
+    await pipeline(
+      stream,
+      async function* (chunks: AsyncIterable<Buffer>) {
+        // A signature can be split across chunks: collect enough bytes before deciding, and
+        // write nothing to disk until the type is known.
+        let head: Buffer | null = Buffer.alloc(0);
+        for await (const chunk of chunks) {
+          result.size += chunk.length;
+          if (head === null) {
+            yield chunk;
+            continue;
+          }
+          head = Buffer.concat([head, chunk]);
+          if (head.length >= SNIFF_BYTES) {
+            checkType(head);
+            yield head;
+            head = null;
+          }
+        }
+        if (head !== null) {
+          checkType(head);
+          yield head;
+        }
+      },
+      out,
+      { signal },
+    );
+  } finally {
+    // A failed pipeline settles as soon as a stream errors, possibly before the file has even
+    // been opened. Wait for the close, or the caller's rm() could run before the file exists.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+  }
+  return result;
+}
