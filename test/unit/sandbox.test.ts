@@ -93,3 +93,11 @@ describe('UidPool', () => {
     expect(pool.acquire()).toBe(a);
   });
 });
+
+describe('privateAncestor', () => {
+  it('finds the folder a sandbox user cannot enter', async () => {
+    const { privateAncestor } = await import('../../src/runner/local/sandbox/sandbox.ts');
+    expect(privateAncestor('/usr/bin/env')).toBeUndefined();
+    expect(privateAncestor('/root/.cache/node/bin/node')).toBe('/root');
+  });
+});

@@ -18,7 +18,7 @@
  * namespace.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const SANDBOX_WORK = '/run/workbench/work';
@@ -162,6 +162,24 @@ export interface SandboxSupport {
 
 const PROBE_UID = 2_000_000;
 
+/**
+ * The first folder on the way to `path` that another user cannot pass through (no "x" for
+ * others), such as /root for a Node installed by nvm as root. A run's own uid could not reach
+ * anything below it.
+ */
+export function privateAncestor(path: string): string | undefined {
+  const parts = path.split('/').filter(Boolean);
+  for (let i = 1; i <= parts.length; i += 1) {
+    const dir = `/${parts.slice(0, i).join('/')}`;
+    try {
+      if ((statSync(dir).mode & 0o001) === 0) return dir;
+    } catch {
+      return dir;
+    }
+  }
+  return undefined;
+}
+
 /** Checks once, by running `true` in a sandbox, what this machine can enforce. */
 export function probeSandbox(): SandboxSupport {
   const missing: string[] = [];
@@ -173,6 +191,16 @@ export function probeSandbox(): SandboxSupport {
     };
   }
   const ownUid = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hidden = ownUid ? privateAncestor(process.execPath) : undefined;
+  if (hidden) {
+    return {
+      available: false,
+      ownUid,
+      missing: [
+        `sandboxing of learner code (the Node.js at ${process.execPath} is inside ${hidden}, which the sandbox's unprivileged user cannot enter; install Node under /usr/local or /opt, or run the server as a normal user)`,
+      ],
+    };
+  }
   const argv = sandboxArgv({
     uid: ownUid ? PROBE_UID : undefined,
     workDir: '/tmp',
