@@ -41,6 +41,8 @@ export default defineConfig({
       env: { PORT: String(port) },
       reuseExistingServer: false,
       timeout: 60_000,
+      // SIGTERM lets the server drain and remove its warm sandboxes' folders.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 25_000 },
     },
     {
       // The same build on a static host: no runner API (see test/e2e/static-host.ts).

@@ -117,8 +117,12 @@ export function warmAgents(): number {
  * Run folders that still hold an exercise: a warm sandbox's folder holds only node_modules and
  * the progress module until its job comes, and is removed after.
  */
+/** Run folders that existed before this test process started belong to someone else. */
+const foreign = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('workbench-')));
+
 export function leftoverWorkspaces(): string[] {
   return readdirSync(tmpdir())
+    .filter((name) => !foreign.has(name))
     .filter((name) => name.startsWith('workbench-run-') || name.startsWith('workbench-batch-'))
     .filter((name) => {
       const work = join(tmpdir(), name, 'workspace');

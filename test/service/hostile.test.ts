@@ -18,6 +18,7 @@ import {
   warmAgents,
   type Server,
 } from './harness.ts';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 let server: Server;
@@ -112,7 +113,8 @@ const cases: Case[] = [
   },
   {
     name: 'writing outside the workspace',
-    code: `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(`${repo}/PWNED`)}, 'gotcha');${EXPORT}`,
+    // Outside /tmp: inside the sandbox /tmp is its own scratch space, and a checkout may live there.
+    code: `import { writeFileSync } from 'node:fs';\nwriteFileSync('/usr/local/workbench-pwned', 'gotcha');${EXPORT}`,
     status: 'error',
     message: /EROFS|ENOENT|EACCES/,
   },
@@ -201,5 +203,6 @@ describe('the local runner contains hostile submissions', () => {
     await expect.poll(leftoverWorkspaces, { timeout: 5_000 }).toEqual([]);
     expect(warmAgents()).toBeLessThanOrEqual(2 * availableParallelism());
     expect(fingerprint()).toBe(before);
+    expect(existsSync('/usr/local/workbench-pwned')).toBe(false);
   });
 });

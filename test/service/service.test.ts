@@ -140,6 +140,10 @@ describe('the run service', () => {
   });
 
   it('on SIGTERM finishes the run in flight, refuses new ones, cleans up and exits 0', async () => {
+    const runFolders = () =>
+      readdirSync(tmpdir()).filter((name) => name.startsWith('workbench-run-'));
+    // Only this server's folders count: other processes on the machine may have their own.
+    const before = new Set(runFolders());
     const server = await startServer();
     const inFlight = run(server, solution);
     await new Promise((r) => setTimeout(r, 200));
@@ -150,7 +154,7 @@ describe('the run service', () => {
     await expect.poll(sandboxProcesses, { timeout: 5_000 }).toEqual([]);
     // The warm sandboxes went with the server, folders and all.
     await expect.poll(warmAgents, { timeout: 5_000 }).toBe(0);
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('workbench-run-'))).toEqual([]);
+    expect(runFolders().filter((name) => !before.has(name))).toEqual([]);
   });
 });
 
