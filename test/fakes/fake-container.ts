@@ -98,6 +98,9 @@ export class FakeContainer implements Container {
     if (command === 'node' && args[0] === '--version') {
       return this.process(0, [`v${this.options.nodeVersion ?? '22.22.0'}\r\n`]);
     }
+    if (command === 'node' && args[0]?.startsWith('examples/')) {
+      return this.process(0, ['example output\n']);
+    }
     if (command === 'npm' && args[0] === 'install') {
       const code = this.options.npmInstallExitCode ?? 0;
       return this.process(code, [

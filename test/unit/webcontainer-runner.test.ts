@@ -144,3 +144,16 @@ describe('WebContainerRunner', () => {
     });
   });
 });
+
+describe('WebContainerRunner.runScript', () => {
+  it('runs an example in the container and returns what it printed', async () => {
+    const { runner, container } = setup();
+    const result = await runner.runScript({ source: "console.log('hi')" });
+    expect(container.spawned.at(-1)).toMatchObject({ command: 'node', args: ['examples/e1.mts'] });
+    expect(result).toMatchObject({
+      status: 'pass',
+      runner: 'In the browser (WebContainer) · Node 22.22.0',
+    });
+    expect([...container.files.keys()].filter((k) => k.includes('/examples/'))).toEqual([]);
+  });
+});

@@ -30,6 +30,15 @@ export type Admission =
       hint: string;
     };
 
+const SHUTTING_DOWN: Admission = {
+  ok: false,
+  status: 503,
+  retryAfterSeconds: 5,
+  code: 'shutting-down',
+  message: 'The runner is restarting and is not taking new runs.',
+  hint: 'Press Run again in a few seconds. Your code is saved in this browser.',
+};
+
 interface Bucket {
   tokens: number;
   updated: number;
@@ -92,14 +101,7 @@ export class RunService {
     signal?: AbortSignal,
   ): Promise<Admission> {
     if (this.draining) {
-      return {
-        ok: false,
-        status: 503,
-        retryAfterSeconds: 5,
-        code: 'shutting-down',
-        message: 'The runner is restarting and is not taking new runs.',
-        hint: 'Press Run again in a few seconds. Your code is saved in this browser.',
-      };
+      return SHUTTING_DOWN;
     }
     if (!this.takeToken(client)) {
       return {
@@ -129,14 +131,7 @@ export class RunService {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       if (this.draining) {
         this.waiting.shift()?.();
-        return {
-          ok: false,
-          status: 503,
-          retryAfterSeconds: 5,
-          code: 'shutting-down',
-          message: 'The runner is restarting and is not taking new runs.',
-          hint: 'Press Run again in a few seconds. Your code is saved in this browser.',
-        };
+        return SHUTTING_DOWN;
       }
     }
     this.running += 1;

@@ -69,6 +69,27 @@ async function collect(
   return text;
 }
 
+/** Waits for a container process, killing it at the time limit or on abort. */
+async function superviseProcess(
+  process: ContainerProcess,
+  limitSeconds: number,
+  signal: AbortSignal | undefined,
+  onOutput: ((chunk: string) => void) | undefined,
+): Promise<{ exitCode: number; output: string; timedOut: boolean; durationMs: number }> {
+  const started = performance.now();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    process.kill();
+  }, limitSeconds * 1000);
+  const abort = () => process.kill();
+  signal?.addEventListener('abort', abort, { once: true });
+  const [exitCode, output] = await Promise.all([process.exit, collect(process, onOutput)]);
+  clearTimeout(timer);
+  signal?.removeEventListener('abort', abort);
+  return { exitCode, output, timedOut, durationMs: Math.round(performance.now() - started) };
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -149,10 +170,10 @@ export class WebContainerRunner implements Runner {
     }
   }
 
-  async runScript(request: ScriptRequest, options: RunOptions = {}): Promise<RunResult> {
-    let container: Container;
+  /** The ready container, or the result that says why there is none. */
+  private async container(): Promise<Container | RunResult> {
     try {
-      ({ container } = await this.prepare());
+      return (await this.prepare()).container;
     } catch (error) {
       return problemResult({
         code: 'runner-unavailable',
@@ -160,31 +181,25 @@ export class WebContainerRunner implements Runner {
         hint: 'Switch "Run code" to the local runner (npm start), or use a current Chrome, Edge or Firefox.',
       });
     }
+  }
+
+  async runScript(request: ScriptRequest, options: RunOptions = {}): Promise<RunResult> {
+    const container = await this.container();
+    if ('status' in container) return container;
     this.runs += 1;
     const file = `examples/e${this.runs}.mts`;
     try {
       await container.fs.mkdir('examples', { recursive: true });
       await container.fs.writeFile(file, request.source);
-      const started = performance.now();
       const process = await container.spawn('node', [file], { env: { NO_COLOR: '1' } });
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        process.kill();
-      }, SCRIPT_TIME_LIMIT_SECONDS * 1000);
-      const abort = () => process.kill();
-      options.signal?.addEventListener('abort', abort, { once: true });
-      const [exitCode, output] = await Promise.all([
-        process.exit,
-        collect(process, this.options.onOutput),
-      ]);
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', abort);
+      const ran = await superviseProcess(
+        process,
+        SCRIPT_TIME_LIMIT_SECONDS,
+        options.signal,
+        this.options.onOutput,
+      );
       const result = scriptResult({
-        exitCode,
-        timedOut,
-        output,
-        durationMs: Math.round(performance.now() - started),
+        ...ran,
         timeLimitSeconds: SCRIPT_TIME_LIMIT_SECONDS,
         sanitize: createSanitizer({ workspaceDirs: [container.workdir] }),
       });
@@ -203,16 +218,8 @@ export class WebContainerRunner implements Runner {
         hint: 'Reload the page.',
       });
     }
-    let container: Container;
-    try {
-      ({ container } = await this.prepare());
-    } catch (error) {
-      return problemResult({
-        code: 'runner-unavailable',
-        message: (error as Error).message,
-        hint: 'Switch "Run code" to the local runner (npm start), or use a current Chrome, Edge or Firefox.',
-      });
-    }
+    const container = await this.container();
+    if ('status' in container) return container;
     this.runs += 1;
     const dir = `runs/r${this.runs}`;
     const abs = `${container.workdir}/${dir}`;
@@ -222,7 +229,6 @@ export class WebContainerRunner implements Runner {
       for (const file of workspaceFiles(exercise, request.files, this.options.support.progress)) {
         await container.fs.writeFile(`${dir}/${file.name}`, file.content);
       }
-      const started = performance.now();
       const process = await container.spawn(
         'node',
         vitestArgs(
@@ -243,28 +249,21 @@ export class WebContainerRunner implements Runner {
           terminal: { cols: 100, rows: 30 },
         },
       );
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        process.kill();
-      }, limitSeconds * 1000);
-      const abort = () => process.kill();
-      options.signal?.addEventListener('abort', abort, { once: true });
-      const [exitCode, output] = await Promise.all([
-        process.exit,
-        collect(process, this.options.onOutput),
-      ]);
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', abort);
+      const ran = await superviseProcess(
+        process,
+        limitSeconds,
+        options.signal,
+        this.options.onOutput,
+      );
       const read = (path: string) => container.fs.readFile(path, 'utf-8').catch(() => undefined);
       const result = buildRunResult({
         report: await read(`${dir}.report.json`),
         events: await read(`${dir}.events.ndjson`),
-        processOutput: output,
-        exitCode,
-        timedOut,
+        processOutput: ran.output,
+        exitCode: ran.exitCode,
+        timedOut: ran.timedOut,
         timeLimitSeconds: limitSeconds,
-        durationMs: Math.round(performance.now() - started),
+        durationMs: ran.durationMs,
         sanitize: createSanitizer({
           workspaceDirs: [abs, container.workdir],
           hiddenDirs: [],
