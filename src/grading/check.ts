@@ -224,6 +224,11 @@ export interface CheckOptions {
   onExercise?: (check: ExerciseCheck) => void;
   /** Run every exercise in its own vitest process instead of batching (the benchmark baseline). */
   oneProcessPerRun?: boolean;
+  /**
+   * Run only these exercises (an author iterating on one). The course-wide layout checks
+   * still run over everything.
+   */
+  only?: readonly string[];
 }
 
 export async function checkCourse(
@@ -232,7 +237,11 @@ export async function checkCourse(
   options: CheckOptions = {},
 ): Promise<CheckReport> {
   const ids = await listExerciseIds(root);
-  const prepared = await Promise.all(ids.map((id) => prepareExercise(root, id)));
+  const only = options.only;
+  const selected = only?.length
+    ? ids.filter((id) => only.some((o) => id === o || id.startsWith(`${o}/`)))
+    : ids;
+  const prepared = await Promise.all(selected.map((id) => prepareExercise(root, id)));
   const runnable = prepared.filter((p) => p.exercise && p.solutionFiles);
   // Solution and starter of every exercise, in one batch: see runner/local/batch-runner.ts.
   const jobs = runnable.flatMap((p) => [

@@ -21,9 +21,10 @@ import { ScaffoldError, scaffoldExercise } from './scaffold.ts';
 const installRoot = resolve(import.meta.dirname, '..', '..');
 
 const USAGE = `Usage:
-  workbench check [--root DIR]
+  workbench check [--exercise ID ...] [--root DIR]
       Prove every exercise: the reference solution passes, the starter fails with an
       assertion, hints and lessons are in order. Problems come with file, line and a fix.
+      --exercise runs only that exercise, or a whole track ("06-databases").
 
   workbench grade [DIR] [--exercise ID ...] [--format text|json|junit] [--out FILE] [--root DIR]
       Grade a learner's work: DIR is laid out like exercises/ (<track>/<slug>/<files>) or is
@@ -43,10 +44,11 @@ function formatProblem(problem: CheckProblem): string {
   return `  ✗ ${where}: ${problem.message}\n    → ${problem.hint}`;
 }
 
-async function check(root: string): Promise<number> {
+async function check(root: string, only: readonly string[] = []): Promise<number> {
   const runner = new LocalRunner({ courseRoot: root, installRoot });
   const started = performance.now();
   const report = await checkCourse(root, runner, {
+    only,
     onExercise: (result) => {
       const detail = result.solution
         ? `${result.solution.tests.length} tests; starter fails ${result.starter ? countByStatus(result.starter.tests).fail : 0}`
@@ -135,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
   const root = resolve(values.root ?? (command === 'grade' ? installRoot : process.cwd()));
   switch (command) {
     case 'check':
-      return check(root);
+      return check(root, values.exercise);
     case 'grade':
       return grade(root, resolve(rest[0] ?? '.'), values);
     case 'new-exercise':

@@ -4,16 +4,22 @@
  * @webcontainer/snapshot into one binary file that the browser mounts in a single call instead
  * of running npm install (tens of seconds, and a network the learner may not have).
  *
+ * The prepared PostgreSQL data goes in too, gzipped (4 MB instead of 40), where the exercise kit
+ * looks for it: database exercises then skip initdb in the browser as they do on the server.
+ *
  * Output: dist/client/webcontainer/dependencies.bin and dependencies.json (what is inside).
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { snapshot } from '@webcontainer/snapshot';
 import type { AstroIntegration } from 'astro';
 import { dependencyClosure } from '../runner/webcontainer/dependency-closure.ts';
 import { containerPackageJson } from '../runner/webcontainer/container-package.ts';
+import { ensurePreparedDatabase } from '../runner/local/prepared-database.ts';
+import { preparedDataPaths } from '../exercise-kit/prepared-data.js';
 
 export function webcontainerSnapshot(root: string): AstroIntegration {
   return {
@@ -22,15 +28,26 @@ export function webcontainerSnapshot(root: string): AstroIntegration {
       'astro:build:done': async ({ dir, logger }) => {
         const started = performance.now();
         const packages = await dependencyClosure(root);
+        await ensurePreparedDatabase(root);
+        const prepared = preparedDataPaths(join(root, 'src', 'exercise-kit', 'prepared-data.js'));
         const staging = await mkdtemp(join(tmpdir(), 'workbench-wc-snapshot-'));
         try {
           for (const pkg of packages) {
             await cp(join(root, pkg.dir), join(staging, pkg.dir), {
               recursive: true,
+              // The exercise kit is a link into src/: the container needs the files.
+              dereference: true,
               // Nested node_modules are copied as packages of their own when they are needed.
               filter: (source) =>
                 !source.slice(join(root, pkg.dir).length).includes('/node_modules/'),
             });
+          }
+          if (existsSync(prepared.tarGz)) {
+            const cache = join(staging, 'node_modules', '.cache', 'workbench');
+            await mkdir(cache, { recursive: true });
+            await cp(prepared.tarGz, join(cache, basename(prepared.tarGz)));
+          } else {
+            logger.warn('No prepared PostgreSQL data: database exercises will start cold.');
           }
           await writeFile(
             join(staging, 'package.json'),

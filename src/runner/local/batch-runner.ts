@@ -109,6 +109,9 @@ export async function runBatch(
   options: BatchOptions = {},
 ): Promise<BatchOutcome> {
   if (jobs.length === 0) return { results: [], rerun: 0 };
+  await runner.prepareFor(
+    jobs.flatMap((job) => [...job.exercise.tests, ...job.exercise.support].map((f) => f.content)),
+  );
   const install = runner.vitestInstall;
   const parent = options.tmpDir ?? tmpdir();
   await mkdir(parent, { recursive: true });

@@ -12,6 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { projectRoot } from '../../course/project-root.ts';
 import { LocalRunner } from './local-runner.ts';
+import { ensurePreparedDatabase } from './prepared-database.ts';
 import { RunService } from './run-service.ts';
 import { probeSandbox, type SandboxSupport } from './sandbox/sandbox.ts';
 
@@ -41,6 +42,8 @@ export function runService(): RunService {
   // One warm sandbox per run slot: a Run starts with vitest already loaded.
   const warm = Number(process.env['WORKBENCH_WARM'] ?? maxConcurrent ?? availableParallelism());
   const runner = new LocalRunner({ courseRoot: projectRoot(), sandbox: sandboxSupport(), warm });
+  // In the background, so the first database exercise a learner runs does not wait for it.
+  void ensurePreparedDatabase(projectRoot());
   const queue = process.env['WORKBENCH_MAX_QUEUE'];
   const rate = rateFromEnv();
   const created = new RunService(runner, {

@@ -3,9 +3,19 @@
  * Behind POST /api/run for the browser and called directly by the grading CLI.
  */
 import { readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadExercise, ExerciseDefinitionError, type Exercise } from '../../exercises/catalog.ts';
 import { problemResult, type RunResult } from '../result.ts';
 import type { RunOptions, RunRequest, Runner, ScriptRequest } from '../runner.ts';
@@ -35,6 +45,7 @@ import {
   type SandboxSupport,
 } from './sandbox/sandbox.ts';
 import { UidPool } from './sandbox/uid-pool.ts';
+import { ensurePreparedDatabase, opensDatabase } from './prepared-database.ts';
 import { limitThatWasHit, memoryLimitIn } from './sandbox/limits.ts';
 
 export interface LocalRunnerOptions {
@@ -121,6 +132,11 @@ export class LocalRunner implements Runner {
     }
   }
 
+  /** Prepares what the given test or example code needs before its time limit starts. */
+  async prepareFor(sources: Iterable<string>): Promise<void> {
+    if (opensDatabase(sources)) await ensurePreparedDatabase(this.installRoot);
+  }
+
   /** Stops keeping sandboxes warm (shutdown). */
   async close(): Promise<void> {
     await this.pool?.close();
@@ -165,6 +181,7 @@ export class LocalRunner implements Runner {
     options: LocalRunOptions = {},
   ): Promise<RunResult> {
     try {
+      await this.prepareFor([...exercise.tests, ...exercise.support].map((f) => f.content));
       return this.pool && !options.onArtifacts
         ? await this.runWarm(exercise, files, options)
         : await this.runCold(exercise, files, options);
@@ -222,7 +239,7 @@ export class LocalRunner implements Runner {
           uid,
           workDir: workspace.dir,
           outDir: workspace.outDir,
-          readOnly: [this.install.nodeModulesDir, dirname(this.install.reporterFile)],
+          readOnly: this.install.readOnlyDirs,
           limits: this.limits,
           env: { NO_COLOR: '1', CI: '1', [EVENTS_FILE_ENV]: join(SANDBOX_OUT, 'events.ndjson') },
           command: argv,
@@ -295,6 +312,7 @@ export class LocalRunner implements Runner {
 
   /** Runs a lesson's example as a plain script, sandboxed like a test run. */
   async runScript(request: ScriptRequest, options: RunOptions = {}): Promise<RunResult> {
+    await this.prepareFor([request.source]);
     const base = await mkdtemp(join(this.options.tmpDir ?? tmpdir(), 'workbench-run-'));
     const workDir = join(base, 'workspace');
     const outDir = join(base, 'out');
@@ -304,6 +322,8 @@ export class LocalRunner implements Runner {
       await mkdir(workDir);
       await mkdir(outDir);
       await writeFile(join(workDir, 'example.mts'), request.source, { mode: 0o444 });
+      // Examples may import what exercises import (PGlite, the exercise kit).
+      await symlink(this.install.nodeModulesDir, join(workDir, 'node_modules'), 'dir');
       let argv = [process.execPath, join(sandboxed ? SANDBOX_WORK : workDir, 'example.mts')];
       if (sandboxed) {
         await chmod(base, 0o711);
@@ -313,7 +333,7 @@ export class LocalRunner implements Runner {
           uid,
           workDir,
           outDir,
-          readOnly: [this.install.nodeModulesDir],
+          readOnly: this.install.readOnlyDirs,
           limits: this.limits,
           env: { NO_COLOR: '1' },
           command: argv,

@@ -17,6 +17,11 @@ export interface VitestInstall {
   vitestEntry: string;
   reporterFile: string;
   progressModule: string;
+  /**
+   * Folders a sandboxed run must see, read-only, besides its workspace: node_modules, the
+   * runner's vitest support files and the exercise kit that node_modules links to.
+   */
+  readOnlyDirs: readonly string[];
 }
 
 export interface VitestRunSpec {

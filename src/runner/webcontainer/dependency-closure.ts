@@ -10,7 +10,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
 /** What exercises import. Add a package here when an exercise starts using it. */
-export const EXERCISE_RUNTIME_PACKAGES = ['vitest', 'busboy'] as const;
+export const EXERCISE_RUNTIME_PACKAGES = [
+  'vitest',
+  'busboy',
+  '@electric-sql/pglite',
+  '@workbench/exercise-kit',
+] as const;
 
 interface PackageJson {
   name: string;

@@ -28,6 +28,10 @@ const vitest = await createVitest(
     outputFile: { json: `${out}/report.json` },
     // Nothing may be cached between learners (and the install is read-only anyway).
     cache: false,
+    // Left on, vitest clears node_modules/.vitest-cache whenever the workspace's lockfile hash
+    // differs from the one recorded there (always, after the project's own tests ran): on a
+    // read-only node_modules that throws and the warm sandbox never starts.
+    fsModuleCache: false,
     maxWorkers: 1,
     isolate: true,
   },

@@ -125,11 +125,7 @@ export class SandboxPool {
         uid,
         workDir,
         outDir,
-        readOnly: [
-          install.nodeModulesDir,
-          dirname(install.reporterFile),
-          dirname(this.options.agentFile),
-        ],
+        readOnly: [...install.readOnlyDirs, dirname(this.options.agentFile)],
         limits,
         env: { NO_COLOR: '1', CI: '1', [EVENTS_FILE_ENV]: join(SANDBOX_OUT, 'events.ndjson') },
         command: [

@@ -45,8 +45,9 @@ export interface SandboxLimits {
 export const DEFAULT_LIMITS: SandboxLimits = {
   cpuSeconds: 60,
   maxProcesses: 256,
-  maxFileBytes: 32 * 1024 * 1024,
-  tmpBytes: 64 * 1024 * 1024,
+  // The streams track generates a 50 MB file to show constant-memory reading.
+  maxFileBytes: 64 * 1024 * 1024,
+  tmpBytes: 256 * 1024 * 1024,
   heapMb: 512,
   memoryBytes: 2 * 1024 * 1024 * 1024,
 };

@@ -1,0 +1,18 @@
+/**
+ * A real PostgreSQL for exercise tests.
+ *
+ *   import { openDatabase, emptySchema, type PGlite } from '@workbench/exercise-kit/db';
+ *   const db = await openDatabase();
+ *
+ * Every call returns a new, empty database of its own (about 0.5 s). PGlite is one
+ * connection: where a lesson needs two sessions at once, open two databases or say that the
+ * second is simulated.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+
+export type { PGlite };
+
+export function openDatabase(): Promise<PGlite>;
+
+/** Drops every table, index and type the previous test made: cheaper than a new database. */
+export function emptySchema(db: PGlite): Promise<void>;
