@@ -2,8 +2,13 @@
  * Gives every code block marked `runnable` (see integrations/runnable-code.ts) a Run button
  * that executes it on the tab's runner, the same one the exercises use, and shows what it
  * printed under the block. Runs on every page load, including client-side navigations.
+ *
+ * A block marked `chart` also gets a chart area: what the example measured on this run is
+ * drawn there (Chart.js is loaded only then).
  */
 import type { RunResult } from '../../runner/result.ts';
+import { parseChartOutput } from '../charts/chart-spec.ts';
+import '../charts/charts.css';
 import { routeRunnerOutput, tabRunner } from '../exercise/runner-choice.ts';
 
 function statusLine(result: RunResult): string {
@@ -17,6 +22,24 @@ function statusLine(result: RunResult): string {
     default:
       return `${result.message ?? 'The example failed.'} ${result.hint ?? ''}`.trim();
   }
+}
+
+/** Draws the chart line of `printed` into `host`; returns what is left to show as text. */
+async function showChart(host: HTMLElement, printed: string): Promise<string> {
+  const parsed = parseChartOutput(printed);
+  if (parsed.ok) {
+    const { renderChart } = await import('../charts/chart-view.ts');
+    renderChart(host, parsed.chart);
+  } else {
+    const note = document.createElement('p');
+    note.className = 'snippet-chart-empty';
+    note.textContent =
+      parsed.error === undefined
+        ? 'This run printed no chart (it prints one line starting with {"chart" when it finishes).'
+        : `The chart this run printed cannot be drawn: ${parsed.error}`;
+    host.replaceChildren(note);
+  }
+  return parsed.rest.trim();
 }
 
 function enhance(pre: HTMLPreElement, index: number): void {
@@ -35,7 +58,16 @@ function enhance(pre: HTMLPreElement, index: number): void {
   output.className = 'snippet-output';
   output.hidden = true;
   output.setAttribute('aria-label', `Output of example ${index + 1}`);
-  panel.append(button, status, output);
+  const chartHost = pre.hasAttribute('data-chart') ? document.createElement('div') : undefined;
+  if (chartHost) {
+    chartHost.className = 'snippet-chart';
+    const placeholder = document.createElement('p');
+    placeholder.className = 'snippet-chart-empty';
+    placeholder.textContent =
+      'Run the example to measure on your runner; the chart of what it measured appears here.';
+    chartHost.append(placeholder);
+  }
+  panel.append(button, status, ...(chartHost ? [chartHost] : []), output);
   pre.after(panel);
 
   button.addEventListener('click', async () => {
@@ -48,7 +80,9 @@ function enhance(pre: HTMLPreElement, index: number): void {
       const result = await tabRunner().runScript({ source: pre.textContent ?? '' });
       status.dataset['state'] = result.status;
       status.textContent = statusLine(result);
-      output.textContent = result.output ?? '(nothing printed)';
+      let printed = result.output ?? '';
+      if (chartHost) printed = await showChart(chartHost, printed);
+      output.textContent = printed || '(nothing printed)';
       output.hidden = false;
     } finally {
       button.disabled = false;
