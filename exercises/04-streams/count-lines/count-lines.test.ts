@@ -1,0 +1,212 @@
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countLines } from './count-lines.ts';
+
+const MB = 1024 * 1024;
+/** createReadStream's default highWaterMark: the size of every chunk but the last. */
+const CHUNK = 64 * 1024;
+
+let dir: string;
+let files = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'count-lines-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes `content` to a fresh file in the test's temporary directory. */
+async function fileWith(content: string | Buffer): Promise<string> {
+  const path = join(dir, `small-${files++}.txt`);
+  await writeFile(path, content);
+  return path;
+}
+
+/** `count` lines of `width` bytes each, "\n" included, so chunk boundaries fall mid-line. */
+function fixedLines(count: number, width: number): string {
+  return `${'x'.repeat(width - 1)}\n`.repeat(count);
+}
+
+interface BigFile {
+  path: string;
+  size: number;
+  lines: number;
+}
+
+let big: Promise<BigFile> | undefined;
+
+/**
+ * A 50 MB file of log lines of varying length, made once and shared by the tests that need it.
+ * It is written one 1 MB block at a time from a single reused Buffer, so making it does not
+ * itself take 50 MB. The last line has no "\n".
+ */
+function bigFile(): Promise<BigFile> {
+  big ??= (async () => {
+    const lines: string[] = [];
+    let bytes = 0;
+    for (let i = 0; bytes < MB - 200; i++) {
+      const line = `${i} GET /api/orders/${i * 7919} 200 ${'.'.repeat(i % 97)}\n`;
+      lines.push(line);
+      bytes += line.length;
+    }
+    const block = Buffer.from(lines.join(''));
+    const path = join(dir, 'big.log');
+    const handle = await open(path, 'w');
+    try {
+      for (let i = 0; i < 50; i++) await handle.write(block);
+      await handle.write('the last line has no newline');
+    } finally {
+      await handle.close();
+    }
+    return { path, size: block.length * 50 + 28, lines: lines.length * 50 + 1 };
+  })();
+  return big;
+}
+
+interface Growth {
+  /** Largest rise of process.memoryUsage().arrayBuffers (Buffer memory) during the call, in MB. */
+  arrayBuffers: number;
+  /** Largest rise of the resident set size during the call, in MB. */
+  rss: number;
+}
+
+/**
+ * Runs `fn` while a timer samples the process's memory every millisecond, and reports how far it
+ * rose above where it started. A last sample is taken as soon as `fn` settles, and the kernel's
+ * peak RSS is compared too, so a call that never yields to the timer is still measured.
+ */
+async function memoryGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; growth: Growth }> {
+  const maxRss = (): number =>
+    typeof process.resourceUsage === 'function' ? process.resourceUsage().maxRSS * 1024 : 0;
+  const before = process.memoryUsage();
+  const maxRssBefore = maxRss();
+  let arrayBuffers = before.arrayBuffers;
+  let rss = before.rss;
+  const sample = (): void => {
+    const now = process.memoryUsage();
+    arrayBuffers = Math.max(arrayBuffers, now.arrayBuffers);
+    rss = Math.max(rss, now.rss);
+  };
+  const timer = setInterval(sample, 1);
+  let result: T;
+  try {
+    result = await fn();
+    sample();
+  } finally {
+    clearInterval(timer);
+  }
+  const round = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
+  return {
+    result,
+    growth: {
+      arrayBuffers: round(arrayBuffers - before.arrayBuffers),
+      rss: round(Math.max(rss - before.rss, maxRss() - maxRssBefore)),
+    },
+  };
+}
+
+describe('countLines()', () => {
+  it('counts the lines of a small file that ends with a newline', async () => {
+    expect(
+      await countLines(await fileWith('alpha\nbeta\ngamma\n')),
+      'three lines, each ended by "\\n": a trailing "\\n" ends the last line, it does not start ' +
+        'a fourth one',
+    ).toBe(3);
+  });
+
+  it('counts a last line that has no newline after it', async () => {
+    expect(
+      await countLines(await fileWith('alpha\nbeta\ngamma')),
+      'text after the final "\\n" is a line too: count it even though no "\\n" follows it',
+    ).toBe(3);
+    expect(
+      await countLines(await fileWith('just one line')),
+      'a file with text but no "\\n" at all has one line',
+    ).toBe(1);
+  });
+
+  it('returns 0 for an empty file', async () => {
+    expect(
+      await countLines(await fileWith('')),
+      'an empty file has no lines (splitting "" gives [""], which is one element, not one line)',
+    ).toBe(0);
+  });
+
+  it('counts a file of only newlines as that many empty lines', async () => {
+    expect(await countLines(await fileWith('\n')), 'a single "\\n" is one empty line').toBe(1);
+    expect(
+      await countLines(await fileWith('\n'.repeat(1000))),
+      '1000 "\\n" in a row are 1000 empty lines',
+    ).toBe(1000);
+  });
+
+  it('counts each "\\r\\n" line once', async () => {
+    expect(
+      await countLines(await fileWith('one\r\ntwo\r\nthree\r\n')),
+      'a Windows line ending "\\r\\n" ends one line: count its "\\n", not the "\\r" as well',
+    ).toBe(3);
+    expect(
+      await countLines(await fileWith('one\r\ntwo\r\nthree')),
+      'in a "\\r\\n" file too, a last line without a terminator counts',
+    ).toBe(3);
+  });
+
+  it('counts a file that spans several chunks, cut in the middle of lines', async () => {
+    // 3000 lines of 100 bytes: 300,000 bytes, five chunks, none of which ends at a line end.
+    expect(
+      await countLines(await fileWith(fixedLines(3000, 100))),
+      'a file bigger than one chunk must be counted exactly: the end of a chunk is not the end ' +
+        'of a line (adding split("\\n").length per chunk counts one extra line per chunk)',
+    ).toBe(3000);
+  });
+
+  it('is not fooled by a "\\r\\n" or a "\\n" right at a chunk boundary', async () => {
+    // Chunk 1 ends with the "\r" of a "\r\n" whose "\n" starts chunk 2; chunk 2 ends with a
+    // "\n" of its own; chunk 3 is a line without a terminator.
+    let content = fixedLines(655, 100);
+    content += 'y'.repeat(CHUNK - content.length - 1) + '\r\n' + fixedLines(655, 100);
+    content += 'z'.repeat(2 * CHUNK - content.length - 1) + '\n' + 'the end';
+    const path = await fileWith(content);
+    expect(
+      await countLines(path),
+      'where the chunks are cut must not change the count: a "\\r\\n" split across two chunks ' +
+        'is one line ending, a chunk that ends with "\\n" does not start a line by itself, and ' +
+        'only the end of the file can end an unterminated line',
+    ).toBe(655 + 1 + 655 + 1 + 1);
+  });
+
+  it('counts the exact number of lines of a 50 MB file', async () => {
+    const { path, lines } = await bigFile();
+    expect(
+      await countLines(path),
+      'the count for the 50 MB file is off: check the chunk boundaries (one extra line per ' +
+        '64 KiB chunk means each chunk is counted as if it ended a line) and the last line, ' +
+        'which has no "\\n"',
+    ).toBe(lines);
+  });
+
+  it('does not hold the 50 MB file in memory while counting it', async () => {
+    const { path, size, lines } = await bigFile();
+    const { result, growth } = await memoryGrowth(() => countLines(path));
+    expect(result, 'the count for the 50 MB file is off').toBe(lines);
+    // A streaming count stays well below these on any machine (64 KiB chunks, plus the chunks
+    // already counted that the garbage collector has not freed yet); reading the file whole
+    // costs at least its size.
+    expect(
+      growth.arrayBuffers,
+      `Buffer memory (process.memoryUsage().arrayBuffers) rose by ${growth.arrayBuffers} MB ` +
+        `while counting a ${Math.round(size / MB)} MB file: the code is reading the whole file ` +
+        `into memory (readFile). Read it as a stream, one chunk at a time, and keep only a count`,
+    ).toBeLessThan(20);
+    expect(
+      growth.rss,
+      `the process's memory (RSS) rose by ${growth.rss} MB while counting a ` +
+        `${Math.round(size / MB)} MB file: the code is holding the whole file (readFile, or a ` +
+        `string or array made from it). Stream it, one chunk at a time`,
+    ).toBeLessThan(30);
+  });
+});
