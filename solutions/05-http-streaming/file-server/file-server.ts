@@ -1,0 +1,87 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+/** Content-Type by file extension; anything else is served as opaque bytes. */
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.pdf': 'application/pdf',
+};
+
+export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/**
+ * A request handler for node:http that serves the files under `root`: GET streams the file
+ * (200, or 404 if there is no such file), HEAD sends the same headers without the body, other
+ * methods get 405. Paths that point outside `root` get 403, undecodable paths 400.
+ */
+export function serveFile(root: string): (req: IncomingMessage, res: ServerResponse) => void {
+  const base = resolve(root);
+
+  return (req, res) => {
+    handle(base, req, res).catch(() => {
+      // Headers already sent means the body broke off halfway (usually the client left). The
+      // only honest signal left is to cut the connection, so the client sees a short body.
+      if (res.headersSent) res.destroy();
+      else plain(res, 500, 'Internal Server Error');
+    });
+  };
+}
+
+async function handle(base: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return plain(res, 405, 'Method Not Allowed', { allow: 'GET, HEAD' });
+  }
+
+  // Decode first, check after: %2e%2e and %2f are dots and slashes once decoded, and the file
+  // system only ever sees the decoded path.
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent((req.url ?? '/').split('?', 1)[0] ?? '/');
+  } catch {
+    return plain(res, 400, 'Bad Request');
+  }
+  if (decoded.includes('\0')) return plain(res, 400, 'Bad Request');
+
+  // resolve() collapses every "..". What is left must be the root itself or inside it; the
+  // separator matters, or /srv/public-secret would pass as being inside /srv/public.
+  const path = resolve(base, '.' + decoded);
+  if (path !== base && !path.startsWith(base + sep)) return plain(res, 403, 'Forbidden');
+
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return plain(res, 404, 'Not Found');
+
+  // The size comes from stat, so the client knows the length before the first byte: it can show
+  // progress, and it can tell a complete download from one that broke off.
+  res.writeHead(200, {
+    'content-length': info.size,
+    'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? DEFAULT_CONTENT_TYPE,
+  });
+  if (req.method === 'HEAD') return void res.end();
+
+  // pipeline() moves one chunk at a time and waits for the socket to drain, so memory stays at
+  // a few chunks whatever the file size. If the response closes early (the client went away),
+  // it destroys the file stream, which closes the file descriptor.
+  await pipeline(createReadStream(path), res);
+}
+
+function plain(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
+  res.end(message + '\n');
+}
