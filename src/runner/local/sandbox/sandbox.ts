@@ -6,13 +6,15 @@
  * Inside, the run sees:
  *   /usr (and the /bin, /lib... links)          read-only system
  *   <node prefix>                              read-only, the Node.js that runs the tests
- *   <install>/node_modules, <install>/src/runner/vitest   read-only, at their own paths
+ *   <install>/node_modules, <install>/src/runner/vitest, <install>/src/exercise-kit
+ *                                              read-only, at their own paths
  *   /run/workbench/work                        the workspace: tests and the learner's files,
  *                                              read-only (owned by root, mode 0444)
  *   /run/workbench/out                         writable by the run: vitest's report and events
- *   /tmp                                       a small tmpfs, the only other writable place
+ *   /tmp                                       a sized tmpfs, the only other writable place
+ *   /etc/hosts, /etc/nsswitch.conf             localhost, resolved from the hosts file
  *   /proc, /dev                                the sandbox's own
- * and its own pid, net (loopback only), ipc and uts namespaces. No /etc, no /root, no /home,
+ * and its own pid, net (loopback only), ipc and uts namespaces. Nothing else of /etc, no /root, no /home,
  * none of the project's sources, solutions or .git. When bubblewrap exits (killed at the time
  * limit, or the server dies: --die-with-parent), the kernel kills everything left in its pid
  * namespace.
@@ -20,6 +22,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const SANDBOX_WORK = '/run/workbench/work';
 export const SANDBOX_OUT = '/run/workbench/out';
@@ -64,6 +67,12 @@ export interface SandboxSpec {
   /** The program and its arguments, as seen inside the sandbox. */
   command: readonly string[];
 }
+
+/** The only files of /etc a run sees (etc/ next to this module). */
+const SANDBOX_ETC = {
+  hosts: fileURLToPath(new URL('./etc/hosts', import.meta.url)),
+  nsswitch: fileURLToPath(new URL('./etc/nsswitch.conf', import.meta.url)),
+};
 
 /** The directory a Node binary was installed under (/usr for a system Node). */
 export function nodePrefix(execPath: string = process.execPath): string {
@@ -122,6 +131,13 @@ export function sandboxArgv(spec: SandboxSpec): string[] {
     String(limits.tmpBytes),
     '--tmpfs',
     '/tmp',
+    // Learners write `localhost` in HTTP examples; without these it would not resolve.
+    '--ro-bind',
+    SANDBOX_ETC.hosts,
+    '/etc/hosts',
+    '--ro-bind',
+    SANDBOX_ETC.nsswitch,
+    '/etc/nsswitch.conf',
     ...(prefix === '/usr' ? [] : ['--ro-bind', prefix, prefix]),
     ...spec.readOnly.flatMap((path) => ['--ro-bind', path, path]),
     '--proc',
