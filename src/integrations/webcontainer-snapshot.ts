@@ -21,6 +21,12 @@ import { containerPackageJson } from '../runner/webcontainer/container-package.t
 import { ensurePreparedDatabase } from '../runner/local/prepared-database.ts';
 import { preparedDataPaths } from '../exercise-kit/prepared-data.js';
 
+/**
+ * Source maps and type declarations: a third of the bytes (PGlite alone ships 6 MB of maps),
+ * and nothing a test run reads. Every learner downloads the snapshot, so they stay out.
+ */
+const NOT_NEEDED_TO_RUN = /\.(map|d\.ts|d\.mts|d\.cts)$/;
+
 export function webcontainerSnapshot(root: string): AstroIntegration {
   return {
     name: 'workbench:webcontainer-snapshot',
@@ -39,7 +45,8 @@ export function webcontainerSnapshot(root: string): AstroIntegration {
               dereference: true,
               // Nested node_modules are copied as packages of their own when they are needed.
               filter: (source) =>
-                !source.slice(join(root, pkg.dir).length).includes('/node_modules/'),
+                !source.slice(join(root, pkg.dir).length).includes('/node_modules/') &&
+                !NOT_NEEDED_TO_RUN.test(source),
             });
           }
           if (existsSync(prepared.tarGz)) {

@@ -1,11 +1,20 @@
 /**
- * One lesson of each written track, the way a learner goes through it: run an example, then
- * solve the exercise with the reference solution and see every test pass.
+ * One lesson of each written track, the way a learner goes through it: run an example (and,
+ * where it measures something, look at the chart of what it measured on this run), then solve
+ * the exercise with the reference solution and see every test pass.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 
-const lessons = [
+interface TrackLesson {
+  url: string;
+  exercise: string;
+  file: string;
+  /** The example that draws a chart, and the chart's title. */
+  chart?: { example: number; title: RegExp };
+}
+
+const lessons: TrackLesson[] = [
   {
     url: '/learn/01-binary-data/bytes-and-encodings/',
     exercise: '01-binary-data/hex-dump',
@@ -20,6 +29,24 @@ const lessons = [
     url: '/learn/03-filesystem/paths-and-traversal/',
     exercise: '03-filesystem/safe-join',
     file: 'safe-join.ts',
+  },
+  {
+    url: '/learn/04-streams/why-streams/',
+    exercise: '04-streams/count-lines',
+    file: 'count-lines.ts',
+    chart: { example: 2, title: /Counting the lines of a \d+ MB file/ },
+  },
+  {
+    url: '/learn/05-http-streaming/stream-the-response/',
+    exercise: '05-http-streaming/file-server',
+    file: 'file-server.ts',
+    chart: { example: 1, title: /Server memory while a slow client downloads/ },
+  },
+  {
+    url: '/learn/06-databases/indexes-and-explain/',
+    exercise: '06-databases/index-migration',
+    file: 'index-migration.ts',
+    chart: { example: 2, title: /One lookup by account, as the table grows/ },
   },
 ];
 
@@ -37,7 +64,8 @@ for (const lesson of lessons) {
     );
     await page.goto(lesson.url);
 
-    const example = page.getByRole('button', { name: 'Run example 1' });
+    const n = lesson.chart?.example ?? 1;
+    const example = page.getByRole('button', { name: `Run example ${n}` });
     await example.scrollIntoViewIfNeeded();
     await example.click();
     await expect(
@@ -45,8 +73,18 @@ for (const lesson of lessons) {
         .getByRole('status')
         .filter({ hasText: /^Finished in \d+ ms/ })
         .first(),
-    ).toBeVisible();
-    await expect(page.getByLabel('Output of example 1')).not.toHaveText('(nothing printed)');
+    ).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByLabel(`Output of example ${n}`)).not.toHaveText('(nothing printed)');
+
+    if (lesson.chart) {
+      // The chart is drawn from this run's measurements, with its numbers as a table.
+      const chart = page.getByRole('figure').filter({ hasText: lesson.chart.title });
+      await expect(chart.getByRole('img', { name: lesson.chart.title })).toBeVisible();
+      await chart.getByText('The measurements as a table').click();
+      const table = chart.getByRole('table', { name: lesson.chart.title });
+      await expect(table).toBeVisible();
+      expect(await table.getByRole('row').count()).toBeGreaterThan(3);
+    }
 
     const panel = page.locator('exercise-panel').first();
     await panel.scrollIntoViewIfNeeded();
