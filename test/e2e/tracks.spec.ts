@@ -74,7 +74,9 @@ for (const lesson of lessons) {
         .filter({ hasText: /^Finished in \d+ ms/ })
         .first(),
     ).toBeVisible({ timeout: 30_000 });
-    await expect(page.getByLabel(`Output of example ${n}`)).not.toHaveText('(nothing printed)');
+    if (!lesson.chart) {
+      await expect(page.getByLabel(`Output of example ${n}`)).not.toHaveText('(nothing printed)');
+    }
 
     if (lesson.chart) {
       // The chart is drawn from this run's measurements, with its numbers as a table.

@@ -98,7 +98,9 @@ function datasets(
   const ys = spec.series.flatMap((s) => s.points.map((p) => p[1]));
   const xMin = Math.min(...xs);
   const xMax = Math.max(...xs);
-  const yMin = Math.min(0, ...ys);
+  // Event markers sit at the bottom of the plot: 0 on a linear axis, the smallest value on a
+  // logarithmic one (where 0 does not exist and would stretch the axis to nothing).
+  const yMin = spec.y.log ? Math.min(...ys.filter((y) => y > 0)) : Math.min(0, ...ys);
   const out: ChartDataset<'line' | 'scatter', Array<{ x: number; y: number }>>[] = [];
   spec.series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length]!;

@@ -25,7 +25,10 @@ function statusLine(result: RunResult): string {
 }
 
 /** Draws the chart line of `printed` into `host`; returns what is left to show as text. */
-async function showChart(host: HTMLElement, printed: string): Promise<string> {
+async function showChart(
+  host: HTMLElement,
+  printed: string,
+): Promise<{ printed: string; drawn: boolean }> {
   const parsed = parseChartOutput(printed);
   if (parsed.ok) {
     const { renderChart } = await import('../charts/chart-view.ts');
@@ -39,7 +42,7 @@ async function showChart(host: HTMLElement, printed: string): Promise<string> {
         : `The chart this run printed cannot be drawn: ${parsed.error}`;
     host.replaceChildren(note);
   }
-  return parsed.rest.trim();
+  return { printed: parsed.rest.trim(), drawn: parsed.ok };
 }
 
 function enhance(pre: HTMLPreElement, index: number): void {
@@ -81,9 +84,11 @@ function enhance(pre: HTMLPreElement, index: number): void {
       status.dataset['state'] = result.status;
       status.textContent = statusLine(result);
       let printed = result.output ?? '';
-      if (chartHost) printed = await showChart(chartHost, printed);
+      let drawn = false;
+      if (chartHost) ({ printed, drawn } = await showChart(chartHost, printed));
       output.textContent = printed || '(nothing printed)';
-      output.hidden = false;
+      // A chart that is all the example printed needs no empty text box under it.
+      output.hidden = drawn && !printed;
     } finally {
       button.disabled = false;
     }
