@@ -79,6 +79,12 @@ function dataTable(spec: ChartSpec): HTMLDetailsElement {
       row.insertCell().textContent = round(y);
     }
   }
+  for (const t of spec.thresholds ?? []) {
+    const row = body.insertRow();
+    row.insertCell().textContent = t.label;
+    row.insertCell().textContent = 'all';
+    row.insertCell().textContent = round(t.y);
+  }
   for (const e of spec.events ?? []) {
     for (const x of e.x) {
       const row = body.insertRow();
@@ -87,7 +93,14 @@ function dataTable(spec: ChartSpec): HTMLDetailsElement {
       row.insertCell().textContent = '';
     }
   }
-  details.append(summary, table);
+  // The table scrolls within a fixed height, so keyboard users must be able to focus it.
+  const scroller = document.createElement('div');
+  scroller.className = 'chart-data-scroll';
+  scroller.tabIndex = 0;
+  scroller.setAttribute('role', 'region');
+  scroller.setAttribute('aria-label', `Measurements: ${spec.title}`);
+  scroller.append(table);
+  details.append(summary, scroller);
   return details;
 }
 
