@@ -108,5 +108,9 @@ for (const lesson of lessons) {
       timeout: 30_000,
     });
     await expect(panel).toHaveAttribute('data-last-status', 'pass');
+
+    // Its only exercise solved, the lesson shows as done on the course home.
+    await page.goto('/');
+    await expect(page.locator(`li[data-exercises="${lesson.exercise}"]`)).toContainText('Done');
   });
 }
