@@ -21,8 +21,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { projectRoot } from '../../../course/project-root.ts';
 
 export const SANDBOX_WORK = '/run/workbench/work';
 export const SANDBOX_OUT = '/run/workbench/out';
@@ -68,11 +68,14 @@ export interface SandboxSpec {
   command: readonly string[];
 }
 
-/** The only files of /etc a run sees (etc/ next to this module). */
-const SANDBOX_ETC = {
-  hosts: fileURLToPath(new URL('./etc/hosts', import.meta.url)),
-  nsswitch: fileURLToPath(new URL('./etc/nsswitch.conf', import.meta.url)),
-};
+/**
+ * The only files of /etc a run sees (etc/ next to this module in the installation; found from
+ * the project root, because the server runs this module bundled into dist/).
+ */
+function sandboxEtc(): { hosts: string; nsswitch: string } {
+  const dir = join(projectRoot(), 'src', 'runner', 'local', 'sandbox', 'etc');
+  return { hosts: join(dir, 'hosts'), nsswitch: join(dir, 'nsswitch.conf') };
+}
 
 /** The directory a Node binary was installed under (/usr for a system Node). */
 export function nodePrefix(execPath: string = process.execPath): string {
@@ -115,6 +118,7 @@ export function sandboxArgv(spec: SandboxSpec): string[] {
           '--',
         ];
   const prefix = nodePrefix();
+  const etc = sandboxEtc();
   const bwrap = [
     'bwrap',
     '--unshare-all',
@@ -133,10 +137,10 @@ export function sandboxArgv(spec: SandboxSpec): string[] {
     '/tmp',
     // Learners write `localhost` in HTTP examples; without these it would not resolve.
     '--ro-bind',
-    SANDBOX_ETC.hosts,
+    etc.hosts,
     '/etc/hosts',
     '--ro-bind',
-    SANDBOX_ETC.nsswitch,
+    etc.nsswitch,
     '/etc/nsswitch.conf',
     ...(prefix === '/usr' ? [] : ['--ro-bind', prefix, prefix]),
     ...spec.readOnly.flatMap((path) => ['--ro-bind', path, path]),
