@@ -1,10 +1,20 @@
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countLines } from './count-lines.ts';
 
 const MB = 1024 * 1024;
+
+/**
+ * A full garbage collection on demand, so a measurement starts from live memory only: where
+ * this file shares a worker with others, their garbage would otherwise be collected during the
+ * call and hide what the call itself allocated.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 /** createReadStream's default highWaterMark: the size of every chunk but the last. */
 const CHUNK = 64 * 1024;
 
@@ -82,29 +92,34 @@ interface Growth {
 }
 
 /**
- * Runs `fn` while a timer samples the process's memory every millisecond, and reports how far it
- * rose above where it started. A last sample is taken as soon as `fn` settles, and the kernel's
- * peak RSS is compared too, so a call that never yields to the timer is still measured.
+ * Runs `fn` while a timer samples the process's memory, and reports how far it rose above where
+ * it started. Each timer sample collects garbage first, so it measures what the code holds, not
+ * chunks it has finished with and the collector has not freed yet (which depends on the machine
+ * and on what else ran in this process). A last sample is taken as soon as `fn` settles, without
+ * collecting, so what the call held until its very end (a whole-file string, say) still counts;
+ * the kernel's peak RSS is compared too, so a call that never yields to the timer is measured.
  */
 async function memoryGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; growth: Growth }> {
   const maxRss = (): number =>
     typeof process.resourceUsage === 'function' ? process.resourceUsage().maxRSS * 1024 : 0;
+  collectGarbage();
   const before = process.memoryUsage();
   const maxRssBefore = maxRss();
   let arrayBuffers = before.arrayBuffers;
   let rss = before.rss;
   let heap = before.heapUsed;
-  const sample = (): void => {
+  const sample = (collect: boolean): void => {
+    if (collect) collectGarbage();
     const now = process.memoryUsage();
     arrayBuffers = Math.max(arrayBuffers, now.arrayBuffers);
     rss = Math.max(rss, now.rss);
     heap = Math.max(heap, now.heapUsed);
   };
-  const timer = setInterval(sample, 1);
+  const timer = setInterval(() => sample(true), 1);
   let result: T;
   try {
     result = await fn();
-    sample();
+    sample(false);
   } finally {
     clearInterval(timer);
   }
