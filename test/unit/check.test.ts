@@ -15,7 +15,7 @@ describe('checkCourse', () => {
       expect(exercise.solution?.status).toBe('pass');
       expect(exercise.starter?.status).toBe('fail');
     }
-  });
+  }, 180_000); // the whole course, some exercises on real PostgreSQL
 
   it('reports a broken exercise and course wiring with file and hint', async () => {
     const root = join(repo, 'test', 'fixtures', 'course');

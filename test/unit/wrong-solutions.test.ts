@@ -44,5 +44,5 @@ describe('wrong solutions', () => {
       expect(failed.length, `${id}: ${file}`).toBeGreaterThan(0);
       for (const test of failed) expect(test.message, `${id}: ${file}`).toBeTruthy();
     });
-  });
+  }, 180_000); // the whole course in one batch: tens of exercises, some with real PostgreSQL
 });
