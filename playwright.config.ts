@@ -1,11 +1,14 @@
 import { defineConfig } from '@playwright/test';
+import { requireChromium } from './test/e2e/chromium.ts';
 
 const port = Number(process.env['E2E_PORT'] ?? 4399);
 export const staticPort = port - 1;
 
-// Debian's Chromium, not Playwright's download (which cannot be fetched offline). The flags
-// stop Chromium phoning home, which on a closed network floods the logs with refused
-// connections.
+// A Chromium from the npm registry or the system, not Playwright's download (a CDN, which
+// closed networks cannot reach): see test/e2e/chromium.ts. The flags stop Chromium phoning
+// home, which on a closed network floods the logs with refused connections.
+const chromium = requireChromium();
+
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results/e2e',
@@ -20,7 +23,8 @@ export default defineConfig({
     browserName: 'chromium',
     viewport: { width: 1280, height: 800 },
     launchOptions: {
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      executablePath: chromium.executablePath,
+      env: { ...process.env, ...chromium.env },
       args: [
         '--headless',
         '--no-sandbox',

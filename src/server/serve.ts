@@ -28,6 +28,9 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 
+// Where exercises and node_modules are: the bundle in dist/ cannot tell from its own location.
+process.env['WORKBENCH_ROOT'] ??= root;
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const sandbox =
   process.env['WORKBENCH_SANDBOX'] === 'off'
@@ -53,7 +56,6 @@ See docs/security.md.`,
 
 // The adapter's entry would start its own server on import unless told not to.
 process.env['ASTRO_NODE_AUTOSTART'] = 'disabled';
-process.env['WORKBENCH_ROOT'] ??= root;
 const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
 
 // Slow clients: a request must arrive whole within requestTimeout, or its socket is closed. The

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { limitThatWasHit, memoryLimitIn } from '../../src/runner/local/sandbox/limits.ts';
 import {
@@ -53,6 +54,13 @@ describe('sandboxArgv', () => {
   it('gives V8 a heap limit and nothing of the host environment', () => {
     expect(at('--clearenv')).toBeGreaterThan(0);
     expect(at('--setenv', 'NODE_OPTIONS', '--max-old-space-size=512')).toBeGreaterThan(0);
+  });
+
+  it("finds the server's own Node first on PATH, before an older system Node in /usr/bin", () => {
+    const path = argv[at('--setenv', 'PATH') + 2]!;
+    const ownBin = dirname(process.execPath);
+    expect(path.split(':')[0]).toBe(ownBin);
+    if (ownBin !== '/usr/bin') expect(path.split(':')).toContain('/usr/bin');
   });
 
   it('runs as the server user without a per-uid process limit when not root', () => {

@@ -5,7 +5,8 @@
  *
  * Inside, the run sees:
  *   /usr (and the /bin, /lib... links)          read-only system
- *   <node prefix>                              read-only, the Node.js that runs the tests
+ *   <node prefix>                              read-only, the Node.js that runs the tests (in
+ *                                              node_modules when npm installed it), first on PATH
  *   <install>/node_modules, <install>/src/runner/vitest, <install>/src/exercise-kit
  *                                              read-only, at their own paths
  *   /run/workbench/work                        the workspace: tests and the learner's files,
@@ -163,7 +164,9 @@ export function sandboxArgv(spec: SandboxSpec): string[] {
     '--clearenv',
     ...Object.entries({
       ...spec.env,
-      PATH: `/usr/bin:/bin:${prefix}/bin`,
+      // The server's own Node first: a system Node in /usr/bin may be older (Debian's is 20),
+      // and a run that spawns `node` by name must get the Node its tests run on.
+      PATH: prefix === '/usr' ? '/usr/bin:/bin' : `${prefix}/bin:/usr/bin:/bin`,
       HOME: '/tmp',
       TMPDIR: '/tmp',
       NODE_OPTIONS: `--max-old-space-size=${limits.heapMb}`,
@@ -212,15 +215,22 @@ export function probeSandbox(): SandboxSupport {
     };
   }
   const ownUid = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hidden = ownUid ? privateAncestor(process.execPath) : undefined;
-  if (hidden) {
-    return {
-      available: false,
-      ownUid,
-      missing: [
-        `sandboxing of learner code (the Node.js at ${process.execPath} is inside ${hidden}, which the sandbox's unprivileged user cannot enter; install Node under /usr/local or /opt, or run the server as a normal user)`,
-      ],
-    };
+  // bubblewrap opens its mount sources as the run's uid: the Node.js binary (in the project's
+  // node_modules when npm installed it) and the project's node_modules must both be reachable.
+  for (const [what, path] of [
+    ['the Node.js at', process.execPath],
+    ['the project at', projectRoot()],
+  ] as const) {
+    const hidden = ownUid ? privateAncestor(path) : undefined;
+    if (hidden) {
+      return {
+        available: false,
+        ownUid,
+        missing: [
+          `sandboxing of learner code (${what} ${path} is inside ${hidden}, which the sandbox's unprivileged user cannot enter; put the project and its Node.js outside ${hidden}, for example under /srv or /opt, or run the server as a normal user)`,
+        ],
+      };
+    }
   }
   const argv = sandboxArgv({
     uid: ownUid ? PROBE_UID : undefined,
