@@ -54,8 +54,14 @@ function aptInstall(packages: string[]): boolean {
     ['update', '-qq'],
     ['install', '-y', '-qq', ...packages],
   ]) {
-    if (spawnSync('apt-get', args, { stdio: 'inherit', env }).status !== 0) return false;
+    // dpkg's progress is hundreds of lines: show it only when something went wrong.
+    const done = spawnSync('apt-get', args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (done.status !== 0) {
+      console.error(`apt-get ${args.join(' ')} failed:\n${done.stdout}${done.stderr}`);
+      return false;
+    }
   }
+  console.log(`Installed ${packages.join(' and ')}.`);
   return true;
 }
 

@@ -5,8 +5,10 @@
  */
 import { RESULT_VERSION, problemResult, type RunResult } from './result.ts';
 import { capText } from './sanitize.ts';
+import { SETUP_LIMIT_SECONDS, type TimeUp } from './time-limits.ts';
 
-export const SCRIPT_TIME_LIMIT_SECONDS = 5;
+/** The learner's budget for an example; opening a database is not counted (time-limits.ts). */
+export const SCRIPT_TIME_LIMIT_SECONDS = 10;
 export const SCRIPT_OUTPUT_LIMIT = 16_000;
 /** Largest example accepted, in UTF-8 bytes. */
 export const MAX_SCRIPT_BYTES = 64 * 1024;
@@ -14,6 +16,8 @@ export const MAX_SCRIPT_BYTES = 64 * 1024;
 export function scriptResult(run: {
   exitCode: number | null;
   timedOut: boolean;
+  /** Which budget ran out, where the runner tells them apart. */
+  timeUp?: TimeUp;
   output: string;
   durationMs: number;
   timeLimitSeconds: number;
@@ -23,11 +27,17 @@ export function scriptResult(run: {
   const extra = { durationMs: run.durationMs, ...(output ? { output } : {}) };
   if (run.timedOut) {
     return problemResult(
-      {
-        code: 'time-limit',
-        message: `Timed out after ${run.timeLimitSeconds} s.`,
-        hint: 'An example should finish by itself: look for a timer, server or stream left open.',
-      },
+      run.timeUp === 'setup'
+        ? {
+            code: 'time-limit',
+            message: `Stopped after ${SETUP_LIMIT_SECONDS} s spent opening a database.`,
+            hint: 'A very busy machine can do this: run it again.',
+          }
+        : {
+            code: 'time-limit',
+            message: `Timed out after ${run.timeLimitSeconds} s.`,
+            hint: 'An example should finish by itself: look for a timer, server or stream left open.',
+          },
       extra,
     );
   }

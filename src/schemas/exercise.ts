@@ -46,7 +46,9 @@ export const exerciseMetaSchema = strictObject(
       .min(1)
       .max(60)
       .default(10)
-      .describe('Wall-clock limit for one run; the whole process tree is killed after it.'),
+      .describe(
+        "Time the learner's code may take in one run, from loading it to the last test and hook; starting vitest and opening a database are not counted.",
+      ),
     weights: z
       .record(z.string().min(1), z.number().positive())
       .default({})

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalRunner } from '../../src/runner/local/local-runner.ts';
+import { SETUP_LIMIT_SECONDS } from '../../src/runner/time-limits.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 const submissions = join(repo, 'test', 'fixtures', 'submissions', '01-demo', 'sum');
@@ -71,7 +72,43 @@ describe('LocalRunner', () => {
     const result = await runSubmission('timeout/busy-loop');
     expect(result).toMatchObject({ status: 'timeout', errorCode: 'time-limit' });
     expect(result.message).toBe('Timed out after 3 s in "sum() > adds two numbers".');
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // The limit and the set-up budget: a stuck run never outlives both.
+    expect(Date.now() - started).toBeLessThan((3 + SETUP_LIMIT_SECONDS) * 1000);
+  });
+
+  it('does not count set-up the exercise kit marks (opening a database) against the limit', async () => {
+    const exercise = await runner.loadExercise('01-demo/sum');
+    // The hook's set-up takes longer than the whole limit; the learner's code next to nothing.
+    const slowSetUp = {
+      ...exercise,
+      meta: { ...exercise.meta, timeLimitSeconds: 1 },
+      tests: exercise.tests.map((file) => ({
+        ...file,
+        content: file.content
+          .replace('import { describe,', 'import { beforeAll, describe,')
+          .replace(
+            "describe('sum()'",
+            "import { setUpSpan } from '@workbench/exercise-kit/set-up';\n" +
+              'beforeAll(() => setUpSpan(() => new Promise((r) => setTimeout(r, 2500))));\n' +
+              "describe('sum()'",
+          ),
+      })),
+    };
+    const pass = await readFile(join(submissions, 'pass', 'sum.ts'), 'utf8');
+    const result = await runner.runExercise(slowSetUp, { 'sum.ts': pass });
+    expect(result.status, result.message).toBe('pass');
+    expect(result.tests).toHaveLength(3);
+  });
+
+  it("counts the learner's top-level code, and says it never finished loading", async () => {
+    const result = await runner.run({
+      exerciseId: '01-demo/sum',
+      files: { 'sum.ts': 'while (true) {}\nexport const sum = () => 0;\n' },
+    });
+    expect(result).toMatchObject({ status: 'timeout', errorCode: 'time-limit' });
+    expect(result.message).toBe(
+      'Timed out after 3 s while your code was loading, before any test started (top-level code that never finishes?).',
+    );
   });
 
   it('kills what the tests started when the run ends', async () => {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalRunner } from '../../src/runner/local/local-runner.ts';
 import { probeSandbox } from '../../src/runner/local/sandbox/sandbox.ts';
+import { SCRIPT_TIME_LIMIT_SECONDS } from '../../src/runner/script-result.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 const sandbox = probeSandbox();
@@ -31,6 +32,20 @@ describe('LocalRunner.runScript', () => {
 
   it('stops an example that never ends', async () => {
     const result = await runner.runScript({ source: 'setInterval(() => {}, 1000);\n' });
-    expect(result).toMatchObject({ status: 'timeout', message: 'Timed out after 5 s.' });
+    expect(result).toMatchObject({
+      status: 'timeout',
+      message: `Timed out after ${SCRIPT_TIME_LIMIT_SECONDS} s.`,
+    });
+  });
+
+  it("does not count the exercise kit's set-up (opening a database) against the limit", async () => {
+    const setUpMs = (SCRIPT_TIME_LIMIT_SECONDS + 1) * 1000;
+    const result = await runner.runScript({
+      source: `import { setUpSpan } from '@workbench/exercise-kit/set-up';
+await setUpSpan(() => new Promise((resolve) => setTimeout(resolve, ${setUpMs})));
+console.log('ready');
+`,
+    });
+    expect(result, result.message).toMatchObject({ status: 'pass', output: 'ready' });
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSanitizer } from '../../src/runner/sanitize.ts';
+import { SETUP_LIMIT_SECONDS } from '../../src/runner/time-limits.ts';
 import {
   buildRunResult,
   parseEvents,
@@ -73,6 +74,24 @@ describe('buildRunResult on recorded vitest runs', () => {
     expect(result).toMatchObject({ status: 'timeout', errorCode: 'time-limit' });
     expect(result.message).toBe('Timed out after 3 s in "sum() > adds two numbers".');
     expect(result.tests.map((t) => t.status)).toEqual(['pass', 'timeout', 'skip']);
+  });
+
+  it('says a timeout came from set-up, not the learner, when the set-up budget ran out', () => {
+    const events = [
+      { type: 'load-start', t: 1 },
+      { type: 'load-end', t: 2 },
+      { type: 'setup-start', t: 2 },
+    ];
+    const result = buildRunResult({
+      ...recorded('timeout/busy-loop'),
+      events: events.map((e) => JSON.stringify(e)).join('\n'),
+      timeUp: 'setup',
+    });
+    expect(result).toMatchObject({ status: 'timeout', errorCode: 'time-limit' });
+    expect(result.message).toBe(
+      `Stopped after ${SETUP_LIMIT_SECONDS} s of set-up (starting the tests, opening a database), before any test started.`,
+    );
+    expect(result.hint).toContain('run again');
   });
 
   it('reports a test file without tests as an exercise problem, not as a pass', () => {

@@ -40,7 +40,12 @@ describe('createWorkspace', () => {
     const test = await readFile(join(ws.dir, 'sum.test.ts'), 'utf8');
     // Same line count as the original: locations in failures still point at the right line.
     expect(test.split('\n')).toHaveLength(exercise.tests[0]!.content.split('\n').length);
-    expect(test.startsWith(`import './${PROGRESS_MODULE}'; `)).toBe(true);
+    // The progress module first, then the call that marks the end of loading.
+    expect(
+      test.startsWith(
+        `import { loaded as __workbenchLoaded } from './${PROGRESS_MODULE}'; __workbenchLoaded(); `,
+      ),
+    ).toBe(true);
     expect((await lstat(join(ws.dir, 'node_modules'))).isSymbolicLink()).toBe(true);
     expect(await readlink(join(ws.dir, 'node_modules'))).toBe(join(repo, 'node_modules'));
     await ws.remove();

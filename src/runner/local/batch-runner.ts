@@ -27,8 +27,9 @@ import type { RunResult } from '../result.ts';
 import { createSanitizer } from '../sanitize.ts';
 import { buildRunResult, parseEvents } from '../vitest/vitest-report.ts';
 import type { LocalRunner } from './local-runner.ts';
-import { readIfPresent } from './local-runner.ts';
 import { runProcess } from './run-process.ts';
+import { readIfPresent } from './run-result.ts';
+import { planProcess } from './sandboxed-process.ts';
 import { testTimeoutFor, vitestArgs, vitestEnv } from '../vitest/command.ts';
 import { writeExerciseFiles } from './workspace.ts';
 
@@ -87,8 +88,13 @@ function sliceArtifacts(
         return event.testId
           ? testIds.has(event.testId)
           : (event.file?.startsWith(`${rel}/`) ?? false);
+      // Nothing a single workspace's result needs (a batch keeps no learner's clock either).
       case 'unhandled':
       case 'tamper':
+      case 'load-start':
+      case 'load-end':
+      case 'setup-start':
+      case 'setup-end':
         return false;
     }
   });
@@ -160,27 +166,28 @@ export async function runBatch(
         .catch(() => {});
     }, options.pollMs ?? 200);
 
-    const outcome = await runProcess(
-      process.execPath,
-      vitestArgs(install, {
-        root,
-        reportFile,
-        testTimeoutMs: testTimeoutFor(maxLimit),
-        maxWorkers: workers,
-        isolate: false,
-      }),
-      {
-        cwd: root,
-        env: vitestEnv({
-          path: process.env['PATH'] ?? '/usr/bin:/bin',
-          home: base,
-          tmp: join(base, 'tmp'),
-          eventsFile,
+    // Trusted course code: a plain process, never a sandbox (see the top of this file).
+    const plan = planProcess({
+      folders: { base, dir: root, outDir: base, scratchDir: join(base, 'tmp') },
+      sandbox: undefined,
+      command: () => [
+        process.execPath,
+        ...vitestArgs(install, {
+          root,
+          reportFile,
+          testTimeoutMs: testTimeoutFor(maxLimit),
+          maxWorkers: workers,
+          isolate: false,
         }),
-        limits: { timeLimitMs: totalLimitMs, maxOutputBytes: 16 * 1024 * 1024 },
-        signal: watchdog.signal,
-      },
-    );
+      ],
+      env: () => vitestEnv(eventsFile),
+    });
+    const outcome = await runProcess(plan.command, plan.args, {
+      cwd: plan.cwd,
+      env: plan.env,
+      limits: { timeLimitMs: totalLimitMs, maxOutputBytes: 16 * 1024 * 1024 },
+      signal: watchdog.signal,
+    });
     clearInterval(timer);
 
     if (watchdog.signal.aborted || outcome.timedOut) {

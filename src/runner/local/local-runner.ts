@@ -1,27 +1,36 @@
 /**
  * The local runner: grades a submission with the installed vitest in a throwaway workspace.
  * Behind POST /api/run for the browser and called directly by the grading CLI.
+ *
+ * A run is a pipeline, one module per stage, composed here:
+ *   request    exercises/catalog.ts        which exercise, its tests and starter
+ *   workspace  workspace.ts                a private folder with the tests and the learner's files
+ *   process    sandboxed-process.ts        the command that runs it, in the sandbox where there is one,
+ *              run-process.ts              supervised: output cap, and the time limit kept by
+ *              learner-clock.ts            the learner's clock (our set-up is not counted)
+ *   result     run-result.ts               the report and events, as one RunResult
+ * A warm sandbox (sandbox/pool.ts) replaces the first half of the process stage: it was started
+ * before the learner pressed Run.
  */
 import { readFileSync } from 'node:fs';
-import {
-  chmod,
-  chown,
-  mkdir,
-  mkdtemp,
-  readFile,
-  readdir,
-  rm,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadExercise, ExerciseDefinitionError, type Exercise } from '../../exercises/catalog.ts';
 import { problemResult, type RunResult } from '../result.ts';
 import type { RunOptions, RunRequest, Runner, ScriptRequest } from '../runner.ts';
-import { SCRIPT_TIME_LIMIT_SECONDS, scriptResult } from '../script-result.ts';
-import { createSanitizer } from '../sanitize.ts';
-import { buildRunResult, type RunArtifacts } from '../vitest/vitest-report.ts';
+import { SCRIPT_TIME_LIMIT_SECONDS } from '../script-result.ts';
+import { EVENTS_FILE_ENV, PROGRESS_MODULE } from '../vitest/events.ts';
+import {
+  HOOK_TIMEOUT_MS,
+  testTimeoutFor,
+  vitestArgs,
+  vitestEnv,
+  type VitestInstall,
+} from '../vitest/command.ts';
+import type { RunArtifacts } from '../vitest/vitest-report.ts';
+import { workspaceFiles } from '../workspace-files.ts';
+import { learnerClockFor } from './learner-clock.ts';
+import { ensurePreparedDatabase, opensDatabase } from './prepared-database.ts';
 import {
   killGroup,
   runProcess,
@@ -29,24 +38,18 @@ import {
   type ProcessLimits,
   type ProcessOutcome,
 } from './run-process.ts';
+import { scriptRunResult, testRunResult, type ResultContext } from './run-result.ts';
 import { SandboxPool, type WarmSandbox } from './sandbox/pool.ts';
-import { workspaceFiles } from '../workspace-files.ts';
-import { PROGRESS_MODULE } from '../vitest/events.ts';
-import { testTimeoutFor, vitestArgs, vitestEnv, type VitestInstall } from '../vitest/command.ts';
-import { resolveVitestInstall } from './vitest-install.ts';
-import { createWorkspace, type Workspace } from './workspace.ts';
-import { EVENTS_FILE_ENV } from '../vitest/events.ts';
-import {
-  DEFAULT_LIMITS,
-  SANDBOX_OUT,
-  SANDBOX_WORK,
-  sandboxArgv,
-  type SandboxLimits,
-  type SandboxSupport,
-} from './sandbox/sandbox.ts';
+import { DEFAULT_LIMITS, type SandboxLimits, type SandboxSupport } from './sandbox/sandbox.ts';
 import { UidPool } from './sandbox/uid-pool.ts';
-import { ensurePreparedDatabase, opensDatabase } from './prepared-database.ts';
-import { limitThatWasHit, memoryLimitIn } from './sandbox/limits.ts';
+import { lockFolders, planProcess, type InsidePaths } from './sandboxed-process.ts';
+import { resolveVitestInstall } from './vitest-install.ts';
+import {
+  createScriptWorkspace,
+  createWorkspace,
+  SCRIPT_FILE,
+  type Workspace,
+} from './workspace.ts';
 
 export interface LocalRunnerOptions {
   /** Where exercises/ and solutions/ are: the project root, or a fixture course in tests. */
@@ -71,20 +74,6 @@ export interface LocalRunnerOptions {
   warm?: number;
 }
 
-/**
- * Makes the workspace read-only to the run and the out folder writable by it. The read-only
- * bind mount is what really protects the tests; the ownership is a second line.
- */
-async function lockWorkspace(workspace: Workspace, uid: number | undefined): Promise<void> {
-  // The run's uid must be able to reach its folders (mkdtemp makes them 0700), not list them.
-  await chmod(workspace.base, 0o711);
-  for (const entry of await readdir(workspace.dir, { withFileTypes: true })) {
-    if (entry.isFile()) await chmod(join(workspace.dir, entry.name), 0o444);
-  }
-  await chmod(workspace.dir, 0o555);
-  if (uid !== undefined) await chown(workspace.outDir, uid, uid);
-}
-
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 
 export interface LocalRunOptions extends RunOptions {
@@ -93,14 +82,6 @@ export interface LocalRunOptions extends RunOptions {
    * fixtures (test/fixtures/vitest-reports/record.ts) and for debugging the runner.
    */
   onArtifacts?: (artifacts: RunArtifacts, workspaceDir: string) => void;
-}
-
-export async function readIfPresent(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 export class LocalRunner implements Runner {
@@ -198,11 +179,73 @@ export class LocalRunner implements Runner {
     return this.options.limits ?? DEFAULT_LIMITS;
   }
 
-  private get processLimits(): (seconds: number) => ProcessLimits {
-    return (seconds) => ({
-      timeLimitMs: seconds * 1000,
-      maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
-    });
+  /**
+   * Runs a workspace's process to the end under the output cap and the learner's clock, in a
+   * sandbox of its own where there is one.
+   */
+  private async runProcessIn(
+    workspace: Workspace,
+    how: {
+      command: (inside: InsidePaths) => string[];
+      env: (inside: InsidePaths) => Record<string, string>;
+      limitSeconds: number;
+      countsFromStart: boolean;
+    },
+    signal: AbortSignal | undefined,
+  ): Promise<ProcessOutcome> {
+    const sandboxed = this.sandbox?.available === true;
+    const uid = sandboxed && this.sandbox?.ownUid ? this.uids.acquire() : undefined;
+    try {
+      if (sandboxed) await lockFolders(workspace, uid);
+      const plan = planProcess({
+        folders: workspace,
+        sandbox: sandboxed
+          ? { uid, limits: this.limits, readOnly: this.install.readOnlyDirs }
+          : undefined,
+        command: how.command,
+        env: how.env,
+      });
+      return await runProcess(plan.command, plan.args, {
+        cwd: plan.cwd,
+        env: plan.env,
+        limits: this.processLimits(workspace.eventsFile, how.limitSeconds, how.countsFromStart),
+        ...(signal ? { signal } : {}),
+      });
+    } finally {
+      if (uid !== undefined) this.uids.release(uid);
+    }
+  }
+
+  private processLimits(
+    eventsFile: string,
+    limitSeconds: number,
+    countsFromStart: boolean,
+  ): ProcessLimits {
+    const limitMs = limitSeconds * 1000;
+    return {
+      timeLimitMs: limitMs,
+      maxOutputBytes: this.maxOutputBytes,
+      clock: learnerClockFor(eventsFile, { limitMs, countsFromStart }),
+    };
+  }
+
+  private get maxOutputBytes(): number {
+    return this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  }
+
+  private resultContext(
+    outcome: ProcessOutcome,
+    workspace: ResultContext['workspace'],
+    timeLimitSeconds: number,
+  ): ResultContext {
+    return {
+      outcome,
+      workspace,
+      installRoot: this.installRoot,
+      timeLimitSeconds,
+      maxOutputBytes: this.maxOutputBytes,
+      sandboxLimits: this.sandbox?.available ? this.limits : undefined,
+    };
   }
 
   /** A sandbox started for this run (or a plain process where there is no sandbox). */
@@ -217,50 +260,31 @@ export class LocalRunner implements Runner {
       progressModule: this.install.progressModule,
       ...(this.options.tmpDir ? { parentDir: this.options.tmpDir } : {}),
     });
-    const sandboxed = this.sandbox?.available === true;
-    const uid = sandboxed && this.sandbox?.ownUid ? this.uids.acquire() : undefined;
     try {
-      const inside = sandboxed
-        ? { root: SANDBOX_WORK, out: SANDBOX_OUT }
-        : { root: workspace.dir, out: workspace.outDir };
-      let argv = [
-        process.execPath,
-        ...vitestArgs(this.install, {
-          root: inside.root,
-          reportFile: join(inside.out, 'report.json'),
-          testTimeoutMs: testTimeoutFor(limitSeconds),
-          maxWorkers: 1,
-          isolate: true,
-        }),
-      ];
-      if (sandboxed) {
-        await lockWorkspace(workspace, uid);
-        argv = sandboxArgv({
-          uid,
-          workDir: workspace.dir,
-          outDir: workspace.outDir,
-          readOnly: this.install.readOnlyDirs,
-          limits: this.limits,
-          env: { NO_COLOR: '1', CI: '1', [EVENTS_FILE_ENV]: join(SANDBOX_OUT, 'events.ndjson') },
-          command: argv,
-        });
-      }
-      const outcome = await runProcess(argv[0]!, argv.slice(1), {
-        cwd: workspace.dir,
-        env: sandboxed
-          ? { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }
-          : vitestEnv({
-              path: process.env['PATH'] ?? '/usr/bin:/bin',
-              home: workspace.base,
-              tmp: join(workspace.base, 'tmp'),
-              eventsFile: join(inside.out, 'events.ndjson'),
+      const outcome = await this.runProcessIn(
+        workspace,
+        {
+          command: (inside) => [
+            process.execPath,
+            ...vitestArgs(this.install, {
+              root: inside.dir,
+              reportFile: join(inside.outDir, 'report.json'),
+              testTimeoutMs: testTimeoutFor(limitSeconds),
+              maxWorkers: 1,
+              isolate: true,
             }),
-        limits: this.processLimits(limitSeconds),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      return await this.result(exercise, outcome, workspace, options);
+          ],
+          env: (inside) => vitestEnv(join(inside.outDir, 'events.ndjson')),
+          limitSeconds,
+          countsFromStart: false,
+        },
+        options.signal,
+      );
+      return await testRunResult(
+        this.resultContext(outcome, workspace, limitSeconds),
+        options.onArtifacts,
+      );
     } finally {
-      if (uid !== undefined) this.uids.release(uid);
       await workspace.remove();
     }
   }
@@ -278,6 +302,14 @@ export class LocalRunner implements Runner {
       // No warm sandbox could be started (the error is logged): start one for this run.
       return this.runCold(exercise, files, options);
     }
+    const limitSeconds = exercise.meta.timeLimitSeconds;
+    const workspace = {
+      base: sandbox.base,
+      dir: sandbox.workDir,
+      outDir: sandbox.outDir,
+      reportFile: join(sandbox.outDir, 'report.json'),
+      eventsFile: join(sandbox.outDir, 'events.ndjson'),
+    };
     try {
       this.progressSource ??= readFileSync(this.install.progressModule, 'utf8');
       for (const file of workspaceFiles(exercise, files, this.progressSource)) {
@@ -286,23 +318,14 @@ export class LocalRunner implements Runner {
       }
       const outcome = supervise(
         sandbox.child,
-        this.processLimits(exercise.meta.timeLimitSeconds),
+        this.processLimits(workspace.eventsFile, limitSeconds, false),
         options.signal,
       );
-      sandbox.child.stdin?.end(
-        `${JSON.stringify({ testTimeoutMs: testTimeoutFor(exercise.meta.timeLimitSeconds) })}\n`,
-      );
-      return await this.result(
-        exercise,
-        await outcome,
-        {
-          base: sandbox.base,
-          dir: sandbox.workDir,
-          outDir: sandbox.outDir,
-          reportFile: join(sandbox.outDir, 'report.json'),
-          eventsFile: join(sandbox.outDir, 'events.ndjson'),
-        },
-        options,
+      const job = { testTimeoutMs: testTimeoutFor(limitSeconds), hookTimeoutMs: HOOK_TIMEOUT_MS };
+      sandbox.child.stdin?.end(`${JSON.stringify(job)}\n`);
+      return await testRunResult(
+        this.resultContext(await outcome, workspace, limitSeconds),
+        options.onArtifacts,
       );
     } finally {
       killGroup(sandbox.child.pid);
@@ -313,131 +336,32 @@ export class LocalRunner implements Runner {
   /** Runs a lesson's example as a plain script, sandboxed like a test run. */
   async runScript(request: ScriptRequest, options: RunOptions = {}): Promise<RunResult> {
     await this.prepareFor([request.source]);
-    const base = await mkdtemp(join(this.options.tmpDir ?? tmpdir(), 'workbench-run-'));
-    const workDir = join(base, 'workspace');
-    const outDir = join(base, 'out');
-    const sandboxed = this.sandbox?.available === true;
-    const uid = sandboxed && this.sandbox?.ownUid ? this.uids.acquire() : undefined;
-    try {
-      await mkdir(workDir);
-      await mkdir(outDir);
-      await writeFile(join(workDir, 'example.mts'), request.source, { mode: 0o444 });
+    const workspace = await createScriptWorkspace(request.source, {
       // Examples may import what exercises import (PGlite, the exercise kit).
-      await symlink(this.install.nodeModulesDir, join(workDir, 'node_modules'), 'dir');
-      let argv = [process.execPath, join(sandboxed ? SANDBOX_WORK : workDir, 'example.mts')];
-      if (sandboxed) {
-        await chmod(base, 0o711);
-        await chmod(workDir, 0o555);
-        if (uid !== undefined) await chown(outDir, uid, uid);
-        argv = sandboxArgv({
-          uid,
-          workDir,
-          outDir,
-          readOnly: this.install.readOnlyDirs,
-          limits: this.limits,
-          env: { NO_COLOR: '1' },
-          command: argv,
-        });
-      }
-      const outcome = await runProcess(argv[0]!, argv.slice(1), {
-        cwd: workDir,
-        env: sandboxed
-          ? { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }
-          : {
-              PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-              HOME: base,
-              TMPDIR: base,
-              NO_COLOR: '1',
-            },
-        limits: this.processLimits(SCRIPT_TIME_LIMIT_SECONDS),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      const sanitize = createSanitizer({
-        workspaceDirs: [SANDBOX_WORK, workDir, base],
-        hiddenDirs: [{ dir: this.installRoot, label: '<workbench>' }],
-      });
-      if (outcome.outputLimited) {
-        return problemResult(
-          {
-            code: 'output-limit',
-            message: `Stopped: the example printed more than ${Math.round((this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT) / 1024)} KB.`,
-            hint: 'Print a summary instead of every item.',
-          },
-          { durationMs: outcome.durationMs, output: sanitize(outcome.output.slice(0, 4000)) },
-        );
-      }
-      const result = scriptResult({
-        exitCode: outcome.exitCode,
-        timedOut: outcome.timedOut,
-        output: outcome.output,
-        durationMs: outcome.durationMs,
-        timeLimitSeconds: SCRIPT_TIME_LIMIT_SECONDS,
-        sanitize,
-      });
-      const limit =
-        sandboxed && result.errorCode === 'process-crashed'
-          ? limitThatWasHit(outcome, this.limits)
-          : undefined;
+      nodeModulesDir: this.install.nodeModulesDir,
+      ...(this.options.tmpDir ? { parentDir: this.options.tmpDir } : {}),
+    });
+    try {
+      const outcome = await this.runProcessIn(
+        workspace,
+        {
+          command: (inside) => [process.execPath, join(inside.dir, SCRIPT_FILE)],
+          // The events file only carries the exercise kit's set-up marks, for the clock.
+          env: (inside) => ({
+            NO_COLOR: '1',
+            [EVENTS_FILE_ENV]: join(inside.outDir, 'events.ndjson'),
+          }),
+          limitSeconds: SCRIPT_TIME_LIMIT_SECONDS,
+          countsFromStart: true,
+        },
+        options.signal,
+      );
       return {
-        ...(limit ? problemResult(limit, { durationMs: outcome.durationMs }) : result),
+        ...scriptRunResult(this.resultContext(outcome, workspace, SCRIPT_TIME_LIMIT_SECONDS)),
         runner: this.label,
       };
     } finally {
-      if (uid !== undefined) this.uids.release(uid);
-      await rm(base, { recursive: true, force: true, maxRetries: 3 });
+      await workspace.remove();
     }
-  }
-
-  /** Reads what the run left behind and turns it into the result, naming any limit it hit. */
-  private async result(
-    exercise: Exercise,
-    outcome: ProcessOutcome,
-    workspace: Pick<Workspace, 'base' | 'dir' | 'outDir' | 'reportFile' | 'eventsFile'>,
-    options: LocalRunOptions,
-  ): Promise<RunResult> {
-    const sanitize = createSanitizer({
-      workspaceDirs: [SANDBOX_WORK, SANDBOX_OUT, workspace.dir, workspace.outDir, workspace.base],
-      hiddenDirs: [{ dir: this.installRoot, label: '<workbench>' }],
-    });
-    if (outcome.outputLimited) {
-      return problemResult(
-        {
-          code: 'output-limit',
-          message: `Stopped: the code printed more than ${Math.round((this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT) / 1024)} KB.`,
-          hint: 'Remove the console.log inside a loop, or print a summary instead of every item.',
-        },
-        {
-          durationMs: outcome.durationMs,
-          output: `${sanitize(outcome.output.slice(0, 4000))}\n… [output truncated at the limit]`,
-        },
-      );
-    }
-    const artifacts: RunArtifacts = {
-      report: await readIfPresent(workspace.reportFile),
-      events: await readIfPresent(workspace.eventsFile),
-      processOutput: outcome.output,
-      exitCode: outcome.exitCode,
-      timedOut: outcome.timedOut,
-      timeLimitSeconds: exercise.meta.timeLimitSeconds,
-      durationMs: outcome.durationMs,
-      sanitize,
-    };
-    options.onArtifacts?.(artifacts, workspace.dir);
-    const result = buildRunResult(artifacts);
-    // Only a run that died is explained by a limit: a test may well print "ENOSPC" on purpose.
-    const limit = !this.sandbox?.available
-      ? undefined
-      : result.errorCode === 'process-crashed'
-        ? limitThatWasHit(
-            { ...outcome, output: `${outcome.output}\n${result.message ?? ''}` },
-            this.limits,
-          )
-        : memoryLimitIn(
-            [result.message ?? '', ...result.tests.map((t) => t.message ?? '')],
-            this.limits,
-          );
-    return limit
-      ? problemResult(limit, { durationMs: outcome.durationMs, tests: result.tests })
-      : result;
   }
 }

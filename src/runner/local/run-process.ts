@@ -4,17 +4,24 @@
  * and servers; killing only the direct child would leave those running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { TimeUp } from '../time-limits.ts';
+import type { RunClock } from './learner-clock.ts';
 
 export interface ProcessLimits {
+  /** Wall-clock limit, for runs without a clock (the course check's batches). */
   timeLimitMs: number;
   /** Bytes of stdout + stderr kept; past this the process tree is killed. */
   maxOutputBytes: number;
+  /** Decides when time is up instead of the wall clock: the learner's clock of a run. */
+  clock?: RunClock;
 }
 
 export interface ProcessOutcome {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
+  /** Which budget ran out, when a clock decided (timedOut is then true). */
+  timeUp?: TimeUp;
   outputLimited: boolean;
   /** stdout and stderr, interleaved as they arrived, capped. */
   output: string;
@@ -64,10 +71,23 @@ export function supervise(
     let outputLimited = false;
     let settled = false;
 
-    const timer = setTimeout(() => {
+    let timeUp: TimeUp | undefined;
+    let timer: NodeJS.Timeout;
+    const stop = () => {
       timedOut = true;
       killGroup(child.pid);
-    }, limits.timeLimitMs);
+    };
+    const { clock } = limits;
+    if (clock) {
+      const look = () => {
+        timeUp = clock.timeUp();
+        if (timeUp) stop();
+        else timer = setTimeout(look, clock.nextCheckMs());
+      };
+      timer = setTimeout(look, clock.nextCheckMs());
+    } else {
+      timer = setTimeout(stop, limits.timeLimitMs);
+    }
     const onAbort = () => killGroup(child.pid);
     signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -101,6 +121,7 @@ export function supervise(
         exitCode: exit.code,
         signal: exit.signal,
         timedOut,
+        ...(timeUp ? { timeUp } : {}),
         outputLimited,
         output: Buffer.concat(chunks).toString('utf8'),
         durationMs: Math.round(performance.now() - started),

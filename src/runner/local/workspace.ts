@@ -9,18 +9,19 @@
  *     out/                the only folder the run may write (besides its own /tmp)
  *       report.json       written by vitest's JSON reporter
  *       events.ndjson     written by events-reporter.ts
- *     tmp/                TMPDIR of an unsandboxed run
+ *     tmp/                HOME and TMPDIR of an unsandboxed run
+ *
+ * A lesson's example gets the same layout with one file, example.mts, in place of the
+ * exercise's (createScriptWorkspace).
  */
 import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exercise } from '../../exercises/catalog.ts';
 import { workspaceFiles, type ExerciseSources } from '../workspace-files.ts';
+import type { RunFolders } from './sandboxed-process.ts';
 
-export interface Workspace {
-  base: string;
-  dir: string;
-  outDir: string;
+export interface Workspace extends RunFolders {
   reportFile: string;
   eventsFile: string;
   remove(): Promise<void>;
@@ -52,11 +53,10 @@ export async function writeExerciseFiles(
   }
 }
 
-/** Creates a run directory with one workspace in it (the layout at the top of this file). */
-export async function createWorkspace(
-  exercise: Exercise,
-  files: Readonly<Record<string, string>>,
-  options: WorkspaceOptions,
+/** Creates a run directory, lays it out, and has `fill` write the workspace's files. */
+async function createRunDirectory(
+  options: Omit<WorkspaceOptions, 'progressModule'>,
+  fill: (dir: string) => Promise<void>,
 ): Promise<Workspace> {
   const parent = options.parentDir ?? tmpdir();
   await mkdir(parent, { recursive: true });
@@ -67,7 +67,7 @@ export async function createWorkspace(
     await mkdir(dir);
     await mkdir(join(base, 'tmp'));
     await mkdir(join(base, 'out'));
-    await writeExerciseFiles(dir, exercise, files, options.progressModule);
+    await fill(dir);
     await symlink(options.nodeModulesDir, join(dir, 'node_modules'), 'dir');
   } catch (error) {
     await remove();
@@ -77,8 +77,31 @@ export async function createWorkspace(
     base,
     dir,
     outDir: join(base, 'out'),
+    scratchDir: join(base, 'tmp'),
     reportFile: join(base, 'out', 'report.json'),
     eventsFile: join(base, 'out', 'events.ndjson'),
     remove,
   };
+}
+
+/** Creates a run directory with one exercise's workspace in it (the layout at the top). */
+export function createWorkspace(
+  exercise: Exercise,
+  files: Readonly<Record<string, string>>,
+  options: WorkspaceOptions,
+): Promise<Workspace> {
+  return createRunDirectory(options, (dir) =>
+    writeExerciseFiles(dir, exercise, files, options.progressModule),
+  );
+}
+
+/** The example a lesson runs as a plain script, in a workspace of its own. */
+export const SCRIPT_FILE = 'example.mts';
+
+/** Creates a run directory for a lesson's example. */
+export function createScriptWorkspace(
+  source: string,
+  options: Omit<WorkspaceOptions, 'progressModule'>,
+): Promise<Workspace> {
+  return createRunDirectory(options, (dir) => writeFile(join(dir, SCRIPT_FILE), source, 'utf8'));
 }

@@ -4,6 +4,7 @@
  * temporary file next to it, which fails once runs are sandboxed with a read-only install, and
  * vitest has no flag for setup files (see progress-setup.ts for how that is handled).
  */
+import { SETUP_LIMIT_SECONDS } from '../time-limits.ts';
 import { EVENTS_FILE_ENV } from './events.ts';
 
 /**
@@ -55,27 +56,26 @@ export function vitestArgs(
     '--no-cache',
     '--no-fsModuleCache',
     `--testTimeout=${spec.testTimeoutMs}`,
+    `--hookTimeout=${HOOK_TIMEOUT_MS}`,
     `--maxWorkers=${spec.maxWorkers}`,
     ...(spec.isolate ? [] : ['--no-isolate']),
   ];
 }
 
-/** A minimal environment: nothing of the host's own environment leaks into learner code. */
-export function vitestEnv(paths: {
-  eventsFile: string;
-  path?: string;
-  home?: string;
-  tmp?: string;
-}): Record<string, string> {
-  return {
-    ...(paths.path ? { PATH: paths.path } : {}),
-    ...(paths.home ? { HOME: paths.home } : {}),
-    ...(paths.tmp ? { TMPDIR: paths.tmp } : {}),
-    NO_COLOR: '1',
-    CI: '1',
-    [EVENTS_FILE_ENV]: paths.eventsFile,
-  };
+/**
+ * A vitest run's own variables. With PATH, HOME and TMPDIR (the runner's business) they are the
+ * whole environment: nothing of the host's leaks into learner code.
+ */
+export function vitestEnv(eventsFile: string): Record<string, string> {
+  return { NO_COLOR: '1', CI: '1', [EVENTS_FILE_ENV]: eventsFile };
 }
+
+/**
+ * vitest times hooks by the wall clock, opening a database included, which the runner does not
+ * count (time-limits.ts): on a busy machine that can take longer than a test may. The learner's
+ * clock still stops a hook that hangs in the learner's code at the exercise's limit.
+ */
+export const HOOK_TIMEOUT_MS = (SETUP_LIMIT_SECONDS - 10) * 1000;
 
 /** Leaves room for vitest's start-up inside the wall-clock limit. */
 export function testTimeoutFor(limitSeconds: number): number {

@@ -20,6 +20,15 @@ export type VitestEvent =
   /** From progress-setup.ts, written inside the worker, so never held back. */
   | { type: 'test-start'; id: string }
   | { type: 'test-finish'; id: string; state: 'pass' | 'fail' }
+  /**
+   * A test file, and with it the learner's module, started and finished loading. `t` is
+   * Date.now() where it was written: the learner's clock (local/learner-clock.ts) starts here.
+   */
+  | { type: 'load-start'; t: number }
+  | { type: 'load-end'; t: number }
+  /** From the exercise kit: our own set-up (opening a database), not counted as the learner's. */
+  | { type: 'setup-start'; t: number }
+  | { type: 'setup-end'; t: number }
   /** The submission replaced something the tests judge it with (an assertion, Object.is). */
   | { type: 'tamper'; what: string }
   | {
@@ -39,7 +48,11 @@ export const EVENTS_FILE_ENV = 'WORKBENCH_EVENTS_FILE';
 /** The progress module's name inside a workspace: a dot file, so no editable file can clash. */
 export const PROGRESS_MODULE = '.workbench-progress.ts';
 
-/** A test file as written into a workspace: the progress import, on the file's own line 1. */
+/**
+ * A test file as written into a workspace: the progress import, on the file's own line 1 so no
+ * line number moves. The call after it runs once every import of the file has been evaluated,
+ * the learner's module included (imports are hoisted), which is when loading ends.
+ */
 export function withProgressImport(testSource: string): string {
-  return `import './${PROGRESS_MODULE}'; ${testSource}`;
+  return `import { loaded as __workbenchLoaded } from './${PROGRESS_MODULE}'; __workbenchLoaded(); ${testSource}`;
 }

@@ -4,9 +4,11 @@
  * the test worker, writing synchronously to the events file so nothing is lost when a run is
  * killed:
  *
- * - It records when each test starts and finishes. The reporter cannot tell which test was
- *   running at the time limit: workers send results in batches, and a worker stuck in a busy
- *   loop never sends the last one.
+ * - It records when the file starts and finishes loading (the learner's module with it) and
+ *   when each test starts and finishes. The reporter cannot tell which test was running at the
+ *   time limit: workers send results in batches, and a worker stuck in a busy loop never sends
+ *   the last one. The learner's clock (local/learner-clock.ts) starts at the first load: what
+ *   came before was starting vitest.
  * - It notices a submission that tampers with what the tests use to judge it (matchers, chai's
  *   assertions, Object.is and the built-in prototypes) to fake a pass. It snapshots them before
  *   the learner's code loads and compares after every test.
@@ -21,6 +23,14 @@ const file = process.env['WORKBENCH_EVENTS_FILE'];
 
 function write(event: object): void {
   if (file) appendFileSync(file, `${JSON.stringify(event)}\n`);
+}
+
+// Evaluated first of the test file's imports: the learner's module is about to load.
+write({ type: 'load-start', t: Date.now() });
+
+/** Called by the test file once all its imports, the learner's module included, are evaluated. */
+export function loaded(): void {
+  write({ type: 'load-end', t: Date.now() });
 }
 
 const guarded: Record<string, object> = {

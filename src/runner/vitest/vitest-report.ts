@@ -14,6 +14,7 @@ import {
   type TestStatus,
 } from '../result.ts';
 import { capText, withoutStackFrames } from '../sanitize.ts';
+import { SETUP_LIMIT_SECONDS, type TimeUp } from '../time-limits.ts';
 import type { EventError, VitestEvent } from './events.ts';
 
 /** Per test: enough to read a failure, small enough to keep the panel fast. */
@@ -31,6 +32,11 @@ export interface RunArtifacts {
   exitCode: number | null;
   /** True when the runner killed the run at its time limit. */
   timedOut: boolean;
+  /**
+   * Which budget ran out, where the runner keeps the learner's time apart from its set-up;
+   * absent where one wall-clock limit covers both (the WebContainer runner).
+   */
+  timeUp?: TimeUp;
   timeLimitSeconds: number;
   durationMs: number;
   /** Removes ANSI codes and absolute paths. */
@@ -89,6 +95,8 @@ class EventIndex {
   looseOutput = '';
   unhandled: EventError[] = [];
   tampered: string | undefined;
+  /** Test files that started loading and did not finish: the learner's top-level code ran. */
+  loading = 0;
   private readonly byName = new Map<string, string[]>();
 
   constructor(events: readonly VitestEvent[]) {
@@ -102,8 +110,16 @@ class EventIndex {
             this.byName.set(test.name, ids);
           }
           break;
+        case 'load-start':
+          this.loading += 1;
+          break;
+        case 'load-end':
+          this.loading = Math.max(0, this.loading - 1);
+          break;
         case 'module-start':
         case 'module-end':
+        case 'setup-start':
+        case 'setup-end':
           break;
         case 'test-start':
           this.started.add(event.id);
@@ -197,7 +213,8 @@ function fileProblem(file: JsonFile, sanitize: (text: string) => string): RunPro
  * and never finished is the one that was running.
  */
 function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
-  const seconds = artifacts.timeLimitSeconds;
+  const setup = artifacts.timeUp === 'setup';
+  const seconds = setup ? SETUP_LIMIT_SECONDS : artifacts.timeLimitSeconds;
   const tests: TestResult[] = index.collected.map(({ id, name }) => {
     const end = index.ends.get(id);
     const output = index.output.get(id);
@@ -226,7 +243,9 @@ function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
       return {
         ...base,
         status: 'timeout' as const,
-        message: `Still running when the time limit of ${seconds} s was reached.`,
+        message: setup
+          ? `Still running when the run was stopped after ${seconds} s of set-up.`
+          : `Still running when the time limit of ${seconds} s was reached.`,
         durationMs: seconds * 1000,
       };
     }
@@ -238,14 +257,28 @@ function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
     };
   });
   const running = tests.find((t) => t.status === 'timeout');
+  const where = running
+    ? `in "${running.name}"`
+    : index.started.size > 0
+      ? 'after the last test (an afterAll hook?)'
+      : 'before any test started';
   return problemResult(
-    {
-      code: 'time-limit',
-      message: running
-        ? `Timed out after ${seconds} s in "${running.name}".`
-        : `Timed out after ${seconds} s before any test started (top-level code or a beforeAll hook?).`,
-      hint: 'Look for a loop that never ends, or a promise or stream that never settles (a callback never called, an end never signalled).',
-    },
+    setup
+      ? {
+          code: 'time-limit',
+          message: `Stopped after ${seconds} s of set-up (starting the tests, opening a database), ${where}.`,
+          hint: 'A very busy machine can do this: run again. If it happens every time, look for a hook that waits on your code: a callback never called, a promise never settled.',
+        }
+      : {
+          code: 'time-limit',
+          message:
+            !running && index.loading > 0
+              ? `Timed out after ${seconds} s while your code was loading, before any test started (top-level code that never finishes?).`
+              : !running && index.started.size === 0
+                ? `Timed out after ${seconds} s ${where} (top-level code or a beforeAll hook?).`
+                : `Timed out after ${seconds} s ${where}.`,
+          hint: 'Look for a loop that never ends, or a promise or stream that never settles (a callback never called, an end never signalled).',
+        },
     {
       tests,
       durationMs: artifacts.durationMs,

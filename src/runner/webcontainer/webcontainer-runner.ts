@@ -245,7 +245,7 @@ export class WebContainerRunner implements Runner {
           },
         ),
         {
-          env: vitestEnv({ eventsFile: `${abs}.events.ndjson` }),
+          env: vitestEnv(`${abs}.events.ndjson`),
           terminal: { cols: 100, rows: 30 },
         },
       );

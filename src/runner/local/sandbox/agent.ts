@@ -44,8 +44,10 @@ const [line] = await lines[Symbol.asyncIterator]()
   .next()
   .then((r) => [r.value as string | undefined]);
 lines.close();
-const job = JSON.parse(line ?? '{}') as { testTimeoutMs?: number };
+// The host sends the timeouts (vitest/command.ts): this module sees only what is mounted.
+const job = JSON.parse(line ?? '{}') as { testTimeoutMs?: number; hookTimeoutMs?: number };
 if (job.testTimeoutMs) vitest.config.testTimeout = job.testTimeoutMs;
+if (job.hookTimeoutMs) vitest.config.hookTimeout = job.hookTimeoutMs;
 await vitest.start();
 // The reporters have written everything by now; closing vitest's server properly would only
 // delay the result, and this process and its sandbox are thrown away anyway.
