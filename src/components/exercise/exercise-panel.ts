@@ -7,7 +7,7 @@ import './panel.css';
 import type { RunnerMode } from '../../runner/auto-runner.ts';
 import { problemResult, type RunResult } from '../../runner/result.ts';
 import type { Runner } from '../../runner/runner.ts';
-import { clearDraft, loadDraft, saveDraft } from './drafts.ts';
+import { DraftKeeper } from './drafts.ts';
 import { TextareaEditor, type CodeEditor, type EditorFile } from './editor.ts';
 import type { ExercisePayload } from './payload.ts';
 import { markPassed } from './progress.ts';
@@ -21,6 +21,7 @@ import {
   tabRunner,
 } from './runner-choice.ts';
 
+/** Saves are batched while the learner types; pagehide and leaving the page flush them. */
 const SAVE_DELAY_MS = 400;
 
 class ExercisePanel extends HTMLElement {
@@ -32,7 +33,15 @@ class ExercisePanel extends HTMLElement {
   private observer: IntersectionObserver | undefined;
   private readonly onModeChange = () => this.showMode();
   private running: AbortController | undefined;
+  private drafts!: DraftKeeper;
   private saveTimer: number | undefined;
+  /** Set while code from elsewhere (another tab, Reset) is put into the editor. */
+  private replacing = false;
+  private readonly flush = () => this.saveNow();
+  private readonly onHidden = () => {
+    if (document.visibilityState === 'hidden') this.saveNow();
+  };
+  private readonly onStorage = (event: StorageEvent) => this.takeUpOtherTab(event);
   private hintsShown = 0;
   private current = '';
 
@@ -41,7 +50,8 @@ class ExercisePanel extends HTMLElement {
     if (!data?.textContent) return;
     this.payload = JSON.parse(data.textContent) as ExercisePayload;
     const editable = this.payload.files.filter((f) => f.editable).map((f) => f.name);
-    const draft = loadDraft(this.payload.id, editable);
+    this.drafts = new DraftKeeper(this.payload.id, editable);
+    const draft = this.drafts.load();
     this.files = this.payload.files.map((file) => ({
       ...file,
       content: (file.editable && draft?.files[file.name]) || file.content,
@@ -72,10 +82,19 @@ class ExercisePanel extends HTMLElement {
       }
     });
     this.loadMonacoWhenVisible();
+    // A reload or a closed tab gives no time for a batched save: write it as the page goes.
+    window.addEventListener('pagehide', this.flush);
+    document.addEventListener('visibilitychange', this.onHidden);
+    window.addEventListener('storage', this.onStorage);
   }
 
   disconnectedCallback(): void {
-    // Client-side navigation removes panels: free their editor and stop listening.
+    // Client-side navigation removes panels: save what is unsaved while the editor still holds
+    // it, then free the editor and stop listening.
+    this.saveNow();
+    window.removeEventListener('pagehide', this.flush);
+    document.removeEventListener('visibilitychange', this.onHidden);
+    window.removeEventListener('storage', this.onStorage);
     this.observer?.disconnect();
     this.editor?.dispose();
     this.editor = undefined;
@@ -146,7 +165,11 @@ class ExercisePanel extends HTMLElement {
     }
     this.editor = next;
     next.show(this.current);
-    next.onChange(() => this.scheduleSave());
+    next.onChange(() => {
+      if (this.replacing) return;
+      this.drafts.edited();
+      this.scheduleSave();
+    });
     next.onRunShortcut(() => void this.run());
   }
 
@@ -228,11 +251,35 @@ class ExercisePanel extends HTMLElement {
 
   private saveNow(): void {
     window.clearTimeout(this.saveTimer);
-    if (!saveDraft(this.payload.id, this.editableFiles())) {
+    // Only the editor holds what the learner typed; without it there is nothing newer to save.
+    if (!this.editor || !this.drafts.dirty) return;
+    const outcome = this.drafts.save(this.editableFiles());
+    if (outcome === 'failed') {
       this.note(
         'This browser refused to save your draft (storage full or disabled): copy your code before leaving.',
       );
+    } else if (outcome === 'newer-elsewhere') {
+      this.note(
+        'Code you edited later in another tab is the saved draft; what is here was not saved over it. Type here to make this the draft, or reload to see the other.',
+      );
     }
+  }
+
+  /** Puts code into the editor that the learner did not type here. */
+  private replaceCode(files: Record<string, string>): void {
+    this.replacing = true;
+    try {
+      for (const [name, content] of Object.entries(files)) this.editor?.setValue(name, content);
+    } finally {
+      this.replacing = false;
+    }
+  }
+
+  private takeUpOtherTab(event: StorageEvent): void {
+    const draft = this.drafts.fromOtherTab(event.key, event.newValue);
+    if (!draft) return;
+    this.replaceCode(draft.files);
+    this.note('Updated with what you typed in another tab.');
   }
 
   private reset(): void {
@@ -240,11 +287,13 @@ class ExercisePanel extends HTMLElement {
       'Discard your changes and restore the starter code? This cannot be undone after you leave the page.',
     );
     if (!ok) return;
-    for (const file of this.payload.files) {
-      if (file.editable) this.editor?.setValue(file.name, file.content);
-    }
+    this.replaceCode(
+      Object.fromEntries(
+        this.payload.files.filter((f) => f.editable).map((f) => [f.name, f.content]),
+      ),
+    );
     window.clearTimeout(this.saveTimer);
-    clearDraft(this.payload.id);
+    this.drafts.clear();
     this.editor?.clearProblems();
     this.note('Restored the starter code.');
   }
