@@ -1,10 +1,12 @@
 /**
  * Picks where a learner's code runs, per the "Run code" setting: in the browser
- * (WebContainer), on the local runner (`npm start`), or automatically. Automatic tries the
- * browser first when the page can host a WebContainer, and falls back to the local runner when
- * the container cannot start, saying why in one sentence. Without either, it says clearly that
- * this browser cannot run exercises and what to use instead. Isomorphic; the browser wiring is
- * components/exercise/runner-choice.ts.
+ * (WebContainer), on the local runner (`npm start`), or automatically. Automatic never makes
+ * the learner wait for a runtime that may not start: where a local runner answers, runs go there
+ * at once while the WebContainer boots in the background, and later runs switch over when it is
+ * ready. Without a local runner it waits for the boot, after a quick check that the service a
+ * WebContainer boots from answers at all (offline, a boot never fails, it only never finishes).
+ * A failed boot is remembered for a while across pages, and the fallback says why in one
+ * sentence. Isomorphic; the browser wiring is components/exercise/runner-choice.ts.
  */
 import { problemResult, type RunResult } from './result.ts';
 import type { RunOptions, RunRequest, Runner, ScriptRequest } from './runner.ts';
@@ -27,6 +29,19 @@ export interface AutoRunnerOptions {
   localAvailable: () => Promise<boolean>;
   /** One sentence for the learner when the runner in use is not the one they might expect. */
   onNotice: (notice: string) => void;
+  /**
+   * Why the service a WebContainer boots from cannot be reached, or undefined when it answers;
+   * asked, in automatic mode only, before booting.
+   */
+  browserReachable?: () => Promise<string | undefined>;
+  /** Keeps a failed boot in mind across pages for a while (localStorage in the browser). */
+  failures?: BootFailureMemory;
+}
+
+export interface BootFailureMemory {
+  recall(): string | undefined;
+  remember(reason: string): void;
+  forget(): void;
 }
 
 const NO_RUNNER_HINT =
@@ -34,12 +49,15 @@ const NO_RUNNER_HINT =
 
 export class AutoRunner implements Runner {
   private readonly options: AutoRunnerOptions;
-  /** Set once automatic mode has given up on the browser for this tab. */
+  /** Set once automatic mode has given up on the browser (this tab, or remembered). */
   private browserFailure: string | undefined;
+  private booting: Promise<BrowserRunner> | undefined;
+  private booted: BrowserRunner | undefined;
   private lastLabel = 'Automatic';
 
   constructor(options: AutoRunnerOptions) {
     this.options = options;
+    this.browserFailure = options.failures?.recall();
   }
 
   get label(): string {
@@ -62,6 +80,29 @@ export class AutoRunner implements Runner {
     return result;
   }
 
+  /** Starts the WebContainer once, in the background; remembers why when it cannot. */
+  private bootBrowser(): Promise<BrowserRunner> {
+    this.booting ??= (async () => {
+      const unreachable = await this.options.browserReachable?.();
+      if (unreachable) throw new Error(unreachable);
+      const browser = this.options.browser();
+      await browser.prepare();
+      return browser;
+    })().then(
+      (browser) => {
+        this.booted = browser;
+        this.options.failures?.forget();
+        return browser;
+      },
+      (error: unknown) => {
+        this.browserFailure = (error as Error).message;
+        this.options.failures?.remember(this.browserFailure);
+        throw error;
+      },
+    );
+    return this.booting;
+  }
+
   /** The runner to use now, or the result that explains why there is none. */
   private async choose(): Promise<Runner | RunResult> {
     const mode = this.options.mode();
@@ -79,12 +120,17 @@ export class AutoRunner implements Runner {
     }
     // Automatic.
     if (!unsupported && !this.browserFailure) {
-      const browser = this.options.browser();
+      if (this.booted) return this.booted;
+      const booting = this.bootBrowser();
+      // Whoever answers first: the local runner now, the browser from the run after it boots.
+      if (await this.options.localAvailable()) {
+        booting.catch(() => undefined);
+        return this.options.local;
+      }
       try {
-        await browser.prepare();
-        return browser;
-      } catch (error) {
-        this.browserFailure = (error as Error).message;
+        return await booting;
+      } catch {
+        // browserFailure says why.
       }
     }
     const why = this.browserFailure ?? `This browser cannot run Node in the page (${unsupported}).`;

@@ -61,12 +61,45 @@ function auto(
   return { runner, calls, notices };
 }
 
+/** A promise settled from outside, for a boot that takes as long as the test wants. */
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+class MemoryOfFailures {
+  reason: string | undefined;
+  recall = () => this.reason;
+  remember = (reason: string) => void (this.reason = reason);
+  forget = () => void (this.reason = undefined);
+}
+
 describe('AutoRunner', () => {
-  it('runs in the browser when the container starts', async () => {
-    const { runner, calls, notices } = auto('auto', async () => undefined);
+  it('answers from the local runner at once while the container boots, then switches over', async () => {
+    const boot = deferred();
+    const { runner, calls, notices } = auto('auto', () => boot.promise);
+    // The boot has not finished: the first run does not wait for it.
+    expect((await runner.run(request)).runner).toBe('local');
+    expect(calls.prepares).toBe(1);
+    boot.resolve();
+    await boot.promise;
+    await Promise.resolve();
+    expect((await runner.run(request)).runner).toBe('browser');
+    expect(calls.prepares).toBe(1);
+    expect(notices).toEqual([]);
+  });
+
+  it('without a local runner, waits for the container and runs in the browser', async () => {
+    const { runner, calls } = auto('auto', async () => undefined, {
+      localAvailable: async () => false,
+    });
     expect((await runner.run(request)).runner).toBe('browser');
     expect(calls).toMatchObject({ browserRuns: 1, localRuns: 0 });
-    expect(notices).toEqual([]);
   });
 
   it('falls back to the local runner when the container cannot start, says why, and stops trying', async () => {
@@ -75,10 +108,45 @@ describe('AutoRunner', () => {
     });
     expect((await runner.run(request)).runner).toBe('local');
     expect((await runner.run(request)).runner).toBe('local');
+    expect((await runner.run(request)).runner).toBe('local');
     expect(calls.prepares).toBe(1);
-    expect(notices[0]).toBe(
+    expect(notices.at(-1)).toBe(
       'Node did not start in this browser within 20 s, so your code runs on the local runner instead.',
     );
+  });
+
+  it('asks whether the service answers before booting, and says why when it does not', async () => {
+    const { runner, calls } = auto('auto', async () => undefined, {
+      localAvailable: async () => false,
+      browserReachable: async () => "StackBlitz's servers cannot be reached from this browser.",
+    });
+    const result = await runner.run(request);
+    expect(calls.prepares).toBe(0);
+    expect(result).toMatchObject({ status: 'error', errorCode: 'runner-unavailable' });
+    expect(result.message).toBe(
+      "StackBlitz's servers cannot be reached from this browser, and this site has no local runner, so exercises cannot run here.",
+    );
+  });
+
+  it('remembers a failed boot for the next page, and forgets it once a boot succeeds', async () => {
+    const failures = new MemoryOfFailures();
+    const first = auto('auto', async () => Promise.reject(new Error('Boot failed.')), { failures });
+    await first.runner.run(request);
+    await first.runner.run(request);
+    expect(failures.reason).toBe('Boot failed.');
+
+    const next = auto('auto', async () => undefined, { failures });
+    expect((await next.runner.run(request)).runner).toBe('local');
+    expect(next.calls.prepares).toBe(0);
+    expect(next.notices[0]).toBe('Boot failed, so your code runs on the local runner instead.');
+
+    failures.forget();
+    const later = auto('auto', async () => undefined, {
+      failures,
+      localAvailable: async () => false,
+    });
+    expect((await later.runner.run(request)).runner).toBe('browser');
+    expect(failures.reason).toBeUndefined();
   });
 
   it('uses the local runner when the page cannot host a container at all', async () => {

@@ -4,11 +4,20 @@
  * "Run code" setting (kept in localStorage across visits), and where terminal output and
  * notices go.
  */
-import { AutoRunner, runnerModes, type RunnerMode } from '../../runner/auto-runner.ts';
+import {
+  AutoRunner,
+  runnerModes,
+  type BootFailureMemory,
+  type RunnerMode,
+} from '../../runner/auto-runner.ts';
 import { HttpRunner } from '../../runner/http/http-runner.ts';
 import progressSource from '../../runner/vitest/progress-setup.ts?raw';
 import reporterSource from '../../runner/vitest/events-reporter.ts?raw';
-import { bootWebContainer, fetchDependencySnapshot } from '../../runner/webcontainer/boot.ts';
+import {
+  bootWebContainer,
+  fetchDependencySnapshot,
+  webContainerServiceProblem,
+} from '../../runner/webcontainer/boot.ts';
 import { containerPackageJson } from '../../runner/webcontainer/container-package.ts';
 import {
   WebContainerRunner,
@@ -16,6 +25,9 @@ import {
 } from '../../runner/webcontainer/webcontainer-runner.ts';
 
 const MODE_KEY = 'workbench:v1:runner-mode';
+const BOOT_FAILURE_KEY = 'workbench:v1:webcontainer-failure';
+/** How long a failed boot keeps automatic mode from trying again on the next pages. */
+const BOOT_FAILURE_MEMORY_MS = 30 * 60 * 1000;
 const BASE = import.meta.env.BASE_URL;
 
 export const MODE_LABELS: Record<RunnerMode, string> = {
@@ -67,6 +79,36 @@ function browserUnsupported(): string | undefined {
   return undefined;
 }
 
+/** A failed boot, kept in localStorage so the next pages do not try blindly again. */
+const bootFailures: BootFailureMemory = {
+  recall() {
+    try {
+      const stored = JSON.parse(localStorage.getItem(BOOT_FAILURE_KEY) ?? 'null') as {
+        reason?: unknown;
+        at?: unknown;
+      } | null;
+      if (typeof stored?.reason !== 'string' || typeof stored.at !== 'number') return undefined;
+      return Date.now() - stored.at < BOOT_FAILURE_MEMORY_MS ? stored.reason : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  remember(reason) {
+    try {
+      localStorage.setItem(BOOT_FAILURE_KEY, JSON.stringify({ reason, at: Date.now() }));
+    } catch {
+      // Then only this tab remembers.
+    }
+  },
+  forget() {
+    try {
+      localStorage.removeItem(BOOT_FAILURE_KEY);
+    } catch {
+      // Nothing stored.
+    }
+  },
+};
+
 let localAvailable: Promise<boolean> | undefined;
 let browserRunner: WebContainerRunner | undefined;
 let runner: AutoRunner | undefined;
@@ -91,6 +133,8 @@ export function tabRunner(): AutoRunner {
         .then((r) => r.ok)
         .catch(() => false)),
     onNotice: (notice) => noticeSink?.(notice),
+    browserReachable: webContainerServiceProblem,
+    failures: bootFailures,
   });
   return runner;
 }

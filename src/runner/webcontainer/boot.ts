@@ -35,3 +35,31 @@ export async function fetchDependencySnapshot(base: string): Promise<Uint8Array 
   if (!response.ok) return undefined;
   return new Uint8Array(await response.arrayBuffer());
 }
+
+/** Where @webcontainer/api loads the runtime from, in an iframe (its DEFAULT_EDITOR_ORIGIN). */
+const SERVICE_ORIGIN = 'https://stackblitz.com';
+const PROBE_TIMEOUT_MS = 4000;
+
+/**
+ * Why the service a WebContainer boots from cannot be reached, or undefined when it answers.
+ * Offline, behind a proxy that blocks it, or with third-party requests disabled, a boot never
+ * fails: it only never finishes. This says so within a few seconds. `no-cors` makes the answer
+ * opaque, which is enough: only whether one came matters. The page the boot loads is made to be
+ * embedded in cross-origin isolated pages, so the page's own isolation does not block it.
+ */
+export async function webContainerServiceProblem(): Promise<string | undefined> {
+  try {
+    await fetch(`${SERVICE_ORIGIN}/headless`, {
+      mode: 'no-cors',
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    });
+    return undefined;
+  } catch (error) {
+    const host = new URL(SERVICE_ORIGIN).host;
+    return (error as Error).name === 'TimeoutError'
+      ? `Node in the browser starts from StackBlitz's servers (${host}), which did not answer within ${PROBE_TIMEOUT_MS / 1000} s.`
+      : `Node in the browser starts from StackBlitz's servers (${host}), which this browser cannot reach.`;
+  }
+}
