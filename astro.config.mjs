@@ -3,7 +3,9 @@ import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
 import { readFileSync } from 'node:fs';
+import { editorTypes } from './src/integrations/editor-types.ts';
 import { lazyCss } from './src/integrations/lazy-css.ts';
+import { precompress } from './src/integrations/precompress.ts';
 import { runnableCode } from './src/integrations/runnable-code.ts';
 import { staticHeaders } from './src/integrations/static-headers.ts';
 import { webcontainerSnapshot } from './src/integrations/webcontainer-snapshot.ts';
@@ -14,7 +16,15 @@ export default defineConfig({
   // Pages are prerendered; only the runner API (src/pages/api/) is rendered on demand.
   output: 'static',
   adapter: node({ mode: 'standalone' }),
-  integrations: [mdx(), lazyCss(), staticHeaders(), webcontainerSnapshot(import.meta.dirname)],
+  integrations: [
+    mdx(),
+    lazyCss(),
+    editorTypes(import.meta.dirname),
+    staticHeaders(),
+    webcontainerSnapshot(import.meta.dirname),
+    // Last: it compresses what the others wrote.
+    precompress(),
+  ],
   trailingSlash: 'ignore',
   server: {
     host: '127.0.0.1',

@@ -10,9 +10,9 @@
  */
 import { problemResult, type RunResult } from './result.ts';
 import type { RunOptions, RunRequest, Runner, ScriptRequest } from './runner.ts';
+import type { RunnerMode } from './runner-mode.ts';
 
-export const runnerModes = ['auto', 'webcontainer', 'local'] as const;
-export type RunnerMode = (typeof runnerModes)[number];
+export { runnerModes, type RunnerMode } from './runner-mode.ts';
 
 /** The WebContainer runner as seen from here. */
 export interface BrowserRunner extends Runner {

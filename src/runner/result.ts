@@ -3,10 +3,9 @@
  * the WebContainer runner and the grading CLI. It is versioned because results are stored (CI
  * artefacts, browser storage) and sent between processes that may not be upgraded together.
  *
- * This module is isomorphic: no Node built-ins, so the browser bundle can import it.
+ * This module is isomorphic (no Node built-ins) and has no dependencies, so every lesson page can
+ * import it for nothing. The schema that checks a result from elsewhere is result-schema.ts.
  */
-import { z } from 'zod';
-
 export const RESULT_VERSION = 1;
 
 export const runStatuses = ['pass', 'fail', 'error', 'timeout'] as const;
@@ -44,41 +43,41 @@ export const errorCodes = [
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
-const locationSchema = z.strictObject({
-  file: z.string(),
-  line: z.number().int().min(1),
-  column: z.number().int().min(1).optional(),
-});
-export type SourceLocation = z.infer<typeof locationSchema>;
+// Optional fields say `| undefined` because that is what the schema (result-schema.ts) lets
+// through: a parsed result must be assignable to these types.
+export interface SourceLocation {
+  file: string;
+  /** 1-based. */
+  line: number;
+  column?: number | undefined;
+}
 
-export const testResultSchema = z.strictObject({
-  name: z.string(),
-  status: z.enum(testStatuses),
-  message: z.string().optional(),
+export interface TestResult {
+  name: string;
+  status: TestStatus;
+  message?: string | undefined;
   /** What the test printed (console.log and friends), stdout and stderr interleaved. */
-  output: z.string().optional(),
-  durationMs: z.number().min(0),
+  output?: string | undefined;
+  durationMs: number;
   /** Where the failing assertion is, in the learner's terms (`lines.test.ts:12`). */
-  location: locationSchema.optional(),
-});
-export type TestResult = z.infer<typeof testResultSchema>;
+  location?: SourceLocation | undefined;
+}
 
-export const runResultSchema = z.strictObject({
-  version: z.literal(RESULT_VERSION),
-  status: z.enum(runStatuses),
-  message: z.string().optional(),
+export interface RunResult {
+  version: typeof RESULT_VERSION;
+  status: RunStatus;
+  message?: string | undefined;
   /** What to do about `message`, in one sentence. */
-  hint: z.string().optional(),
-  errorCode: z.enum(errorCodes).optional(),
-  location: locationSchema.optional(),
-  tests: z.array(testResultSchema),
+  hint?: string | undefined;
+  errorCode?: ErrorCode | undefined;
+  location?: SourceLocation | undefined;
+  tests: TestResult[];
   /** Output printed outside any test (module top level, a crash). */
-  output: z.string().optional(),
-  durationMs: z.number().min(0),
+  output?: string | undefined;
+  durationMs: number;
   /** Where the code ran, e.g. "Local runner · Node 24.11.0". */
-  runner: z.string().optional(),
-});
-export type RunResult = z.infer<typeof runResultSchema>;
+  runner?: string | undefined;
+}
 
 /** An error the runner reports instead of a test result: a message and what to do about it. */
 export interface RunProblem {
@@ -119,24 +118,4 @@ export function countByStatus(tests: readonly TestResult[]): Record<TestStatus, 
   const counts: Record<TestStatus, number> = { pass: 0, fail: 0, timeout: 0, skip: 0 };
   for (const t of tests) counts[t.status] += 1;
   return counts;
-}
-
-/**
- * Parses a result received from another process or over the network. Anything that does not
- * match becomes an error result rather than an exception, so a runner from a newer or older
- * release shows a clear message instead of a blank panel.
- */
-export function parseRunResult(value: unknown): RunResult {
-  const parsed = runResultSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const version =
-    typeof value === 'object' && value !== null && 'version' in value ? value.version : undefined;
-  return problemResult({
-    code: 'runner-failure',
-    message:
-      version !== undefined && version !== RESULT_VERSION
-        ? `The runner answered with result format version ${String(version)}; this page understands version ${RESULT_VERSION}.`
-        : 'The runner answered with a result this page cannot read.',
-    hint: 'Reload the page; if it persists, restart the local runner (npm start) so both come from the same release.',
-  });
 }

@@ -1,9 +1,10 @@
 /**
  * `npm start`: serves the built site and the local runner on http://127.0.0.1:4321.
  *
- * A thin wrapper around the Astro Node adapter's handler, for one reason: the adapter sends
+ * A thin wrapper around the Astro Node adapter's handler, for two reasons: the adapter sends
  * no custom headers for prerendered pages, and the pages must be cross-origin isolated
- * (COOP + COEP) for WebContainers. Loopback only: the runner executes whatever code it is
+ * (COOP + COEP) for WebContainers; and it serves files uncompressed, where static-files.ts
+ * serves the copies the build compressed. Loopback only: the runner executes whatever code it is
  * sent, so it must not be reachable from the network (see docs/security.md).
  */
 import type { EventEmitter } from 'node:events';
@@ -13,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { probeSandbox } from '../runner/local/sandbox/sandbox.ts';
 import { crossOriginIsolationHeaders } from './isolation-headers.ts';
+import { staticFiles } from './static-files.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -57,6 +59,7 @@ See docs/security.md.`,
 // The adapter's entry would start its own server on import unless told not to.
 process.env['ASTRO_NODE_AUTOSTART'] = 'disabled';
 const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
+const files = staticFiles(join(root, 'dist', 'client'));
 
 // Slow clients: a request must arrive whole within requestTimeout, or its socket is closed. The
 // run itself happens after the request is read and is bounded by the exercise's time limit.
@@ -71,7 +74,7 @@ const server = createServer(
   (req, res) => {
     for (const [name, value] of Object.entries(crossOriginIsolationHeaders))
       res.setHeader(name, value);
-    handler(req, res);
+    files(req, res, () => handler(req, res));
   },
 );
 

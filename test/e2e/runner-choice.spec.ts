@@ -109,7 +109,7 @@ test('every response carries the cross-origin isolation headers', async ({ page 
   await panel.scrollIntoViewIfNeeded();
   await expect(panel.getByRole('textbox', { name: 'Code editor' })).toBeAttached();
   await runAndWait(page);
-  const fetched = await page.request.get('/webcontainer/dependencies.json');
+  const fetched = await page.request.get('/webcontainer/manifest.json');
   expect(fetched.headers()['cross-origin-embedder-policy']).toBe('require-corp');
 
   expect(responses.length).toBeGreaterThan(10);

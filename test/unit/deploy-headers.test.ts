@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { headersFile } from '../../src/integrations/static-headers.ts';
 import { crossOriginIsolationHeaders } from '../../src/server/isolation-headers.ts';
+import { cacheControlFor, IMMUTABLE } from '../../src/server/static-files.ts';
 
 describe('static host header files', () => {
   it('_headers (Netlify, Cloudflare Pages) applies every isolation header to every path', () => {
@@ -24,5 +25,14 @@ describe('static host header files', () => {
     expect(Object.fromEntries(all!.headers.map((h) => [h.key, h.value]))).toEqual(
       crossOriginIsolationHeaders,
     );
+    const hashed = config.headers.find((h) => h.source === '/_astro/(.*)');
+    expect(hashed?.headers).toEqual([{ key: 'Cache-Control', value: IMMUTABLE }]);
+  });
+
+  it('content-hashed assets are cached for good everywhere, everything else is revalidated', () => {
+    expect(cacheControlFor('/_astro/webcontainer-core.abc.bin')).toBe(IMMUTABLE);
+    expect(cacheControlFor('/learn/04-streams/lines/')).toBe('no-cache');
+    expect(cacheControlFor('/webcontainer/manifest.json')).toBe('no-cache');
+    expect(headersFile()).toContain(`/_astro/*\n  Cache-Control: ${IMMUTABLE}\n`);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunResult, statusFromTests } from '../../src/runner/result.ts';
+import { statusFromTests } from '../../src/runner/result.ts';
+import { parseRunResult } from '../../src/runner/result-schema.ts';
 
 describe('parseRunResult', () => {
   it('accepts a valid result', () => {

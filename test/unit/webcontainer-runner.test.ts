@@ -156,3 +156,67 @@ describe('WebContainerRunner.runScript', () => {
     expect([...container.files.keys()].filter((k) => k.includes('/examples/'))).toEqual([]);
   });
 });
+
+describe('WebContainerRunner: the database part of the snapshot', () => {
+  const DATABASE_PART = new Uint8Array([9, 9, 9]);
+  const dbSpec: ExerciseSpec = {
+    ...spec,
+    tests: [
+      {
+        name: 'sum.test.ts',
+        content: `import { openDatabase } from '@workbench/exercise-kit/db';\n${spec.tests[0]!.content}`,
+      },
+    ],
+  };
+  const dbRequest = { ...request, exerciseId: '06-demo/db' };
+
+  function withDatabase(fetchPart: () => Promise<Uint8Array | undefined>) {
+    let fetched = 0;
+    const made = setup(
+      { vitest: () => ({ kind: 'recorded', outcome: 'pass' }) },
+      {
+        exercises: (id) => (id === '06-demo/db' ? dbSpec : id === '01-demo/sum' ? spec : undefined),
+        databaseDependencies: () => {
+          fetched += 1;
+          return fetchPart();
+        },
+      },
+    );
+    return { ...made, fetched: () => fetched };
+  }
+
+  it('is fetched and mounted only when a run needs PostgreSQL, and only once', async () => {
+    const { runner, container, fetched } = withDatabase(async () => DATABASE_PART);
+    expect((await runner.run(request)).status).toBe('pass');
+    expect(fetched()).toBe(0);
+    expect(container.mounted).toHaveLength(1);
+
+    expect((await runner.run(dbRequest)).status).toBe('pass');
+    expect((await runner.run(dbRequest)).status).toBe('pass');
+    expect(fetched()).toBe(1);
+    expect(container.mounted).toEqual([new Uint8Array([1, 2, 3]), DATABASE_PART]);
+  });
+
+  it('is mounted for an example that imports PGlite', async () => {
+    const { runner, container, fetched } = withDatabase(async () => DATABASE_PART);
+    await runner.runScript({ source: "import { PGlite } from '@electric-sql/pglite';" });
+    expect(fetched()).toBe(1);
+    expect(container.mounted.at(-1)).toEqual(DATABASE_PART);
+  });
+
+  it('says what failed when it cannot be downloaded, and tries again on the next run', async () => {
+    let attempt = 0;
+    const { runner, container } = withDatabase(async () => {
+      attempt += 1;
+      if (attempt === 1) throw new Error('Failed to fetch');
+      return DATABASE_PART;
+    });
+    const failed = await runner.run(dbRequest);
+    expect(failed).toMatchObject({ status: 'error', errorCode: 'runner-unavailable' });
+    expect(failed.message).toContain('PostgreSQL (PGlite) could not be loaded');
+    expect(failed.message).toContain('Failed to fetch');
+    expect(failed.hint).toContain('press Run again');
+    expect((await runner.run(dbRequest)).status).toBe('pass');
+    expect(container.mounted.at(-1)).toEqual(DATABASE_PART);
+  });
+});

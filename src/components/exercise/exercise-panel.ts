@@ -4,9 +4,9 @@
  * it fails to load, a textarea keeps the panel fully usable.
  */
 import './panel.css';
-import type { RunnerMode } from '../../runner/auto-runner.ts';
 import { problemResult, type RunResult } from '../../runner/result.ts';
 import type { Runner } from '../../runner/runner.ts';
+import type { RunnerMode } from '../../runner/runner-mode.ts';
 import { DraftKeeper } from './drafts.ts';
 import { TextareaEditor, type CodeEditor, type EditorFile } from './editor.ts';
 import type { ExercisePayload } from './payload.ts';
@@ -15,20 +15,25 @@ import { renderResult } from './results-view.ts';
 import {
   MODE_LABELS,
   loadMode,
+  loadTabRunner,
+  preloadRunner,
   registerExercise,
   routeRunnerOutput,
   saveMode,
-  tabRunner,
-} from './runner-choice.ts';
+} from './runner-settings.ts';
 
 /** Saves are batched while the learner types; pagehide and leaving the page flush them. */
 const SAVE_DELAY_MS = 400;
+
+/** The runners' module could not be fetched (offline, or a new deployment replaced it). */
+class RunnerLoadError extends Error {}
 
 class ExercisePanel extends HTMLElement {
   private payload!: ExercisePayload;
   private files: EditorFile[] = [];
   private editor: CodeEditor | undefined;
-  private runner: Runner = tabRunner();
+  /** The tab's runner, once the first Run has loaded it. */
+  private runner: Runner | undefined;
   private terminal: Promise<{ write(chunk: string): void }> | undefined;
   private observer: IntersectionObserver | undefined;
   private readonly onModeChange = () => this.showMode();
@@ -179,6 +184,8 @@ class ExercisePanel extends HTMLElement {
       // Whatever the note said (a restored draft) comes back once the editor is in place.
       const previousNote = this.querySelector('[data-editor-note]')?.textContent ?? '';
       this.note('Loading the editor…');
+      // A learner who scrolls to an exercise is about to run it: fetch the runners now.
+      preloadRunner();
       import('./monaco-editor.ts')
         .then(({ MonacoEditor }) => {
           if (!this.isConnected) return;
@@ -315,6 +322,10 @@ class ExercisePanel extends HTMLElement {
     }
   }
 
+  private runnerLabel(): string {
+    return this.runner?.label ?? MODE_LABELS[loadMode()];
+  }
+
   private async run(): Promise<void> {
     this.saveNow();
     this.running?.abort();
@@ -333,17 +344,27 @@ class ExercisePanel extends HTMLElement {
     );
     let result: RunResult;
     try {
+      this.runner ??= await loadTabRunner().catch((error: unknown) => {
+        throw new RunnerLoadError((error as Error).message);
+      });
       result = await this.runner.run(
         { exerciseId: this.payload.id, files: this.editableFiles() },
         { signal: controller.signal },
       );
     } catch (error) {
       if (controller.signal.aborted) return;
-      result = problemResult({
-        code: 'runner-failure',
-        message: `The run failed unexpectedly: ${(error as Error).message}`,
-        hint: 'Press Run again. Your code is saved in this browser.',
-      });
+      result =
+        error instanceof RunnerLoadError
+          ? problemResult({
+              code: 'runner-failure',
+              message: `The page could not load the code that runs exercises: ${error.message}`,
+              hint: 'Check your connection and reload the page. Your code is saved in this browser.',
+            })
+          : problemResult({
+              code: 'runner-failure',
+              message: `The run failed unexpectedly: ${(error as Error).message}`,
+              hint: 'Press Run again. Your code is saved in this browser.',
+            });
     } finally {
       if (this.running === controller) {
         runButton.disabled = false;
@@ -357,12 +378,12 @@ class ExercisePanel extends HTMLElement {
         results: this.querySelector<HTMLOListElement>('[data-results]')!,
         output: this.querySelector<HTMLElement>('[data-output]')!,
       },
-      this.runner.label,
+      this.runnerLabel(),
     );
     this.dataset['lastStatus'] = result.status;
     if (result.status === 'pass') markPassed(this.payload.id);
     const label = this.querySelector<HTMLElement>('[data-runner-label]');
-    if (label) label.textContent = `Ran on: ${result.runner ?? this.runner.label}`;
+    if (label) label.textContent = `Ran on: ${result.runner ?? this.runnerLabel()}`;
     const location = result.location;
     if (location && this.files.some((f) => f.name === location.file)) {
       this.editor?.revealProblem(

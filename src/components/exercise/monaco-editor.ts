@@ -16,6 +16,8 @@ import {
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker';
 import vitestTypes from './vitest-editor-types.d.ts.txt?raw';
+// Content-hashed by the build (integrations/editor-types.ts): cached for good, fetched once.
+import nodeTypesUrl from '@workbench/editor-node-types.json?url';
 import type { CodeEditor, EditorFile } from './editor.ts';
 
 // Workers are bundled by Vite (`?worker`) and served from our own origin, which both keeps
@@ -50,7 +52,7 @@ function loadTypes(): Promise<void> {
       vitestTypes,
       'file:///node_modules/@types/vitest-editor/index.d.ts',
     );
-    const response = await fetch(`${import.meta.env.BASE_URL}editor/node-types.json`);
+    const response = await fetch(nodeTypesUrl);
     if (!response.ok) throw new Error(`Node types: HTTP ${response.status}`);
     const { files } = (await response.json()) as { files: Record<string, string> };
     for (const [path, content] of Object.entries(files)) {

@@ -9,7 +9,7 @@
 import type { RunResult } from '../../runner/result.ts';
 import { parseChartOutput } from '../charts/chart-spec.ts';
 import '../charts/charts.css';
-import { routeRunnerOutput, tabRunner } from '../exercise/runner-choice.ts';
+import { loadTabRunner, routeRunnerOutput } from '../exercise/runner-settings.ts';
 
 function statusLine(result: RunResult): string {
   const where = result.runner ? ` · ${result.runner}` : '';
@@ -80,7 +80,7 @@ function enhance(pre: HTMLPreElement, index: number): void {
     output.hidden = true;
     routeRunnerOutput(undefined, (notice) => (status.textContent = notice));
     try {
-      const result = await tabRunner().runScript({ source: pre.textContent ?? '' });
+      const result = await (await loadTabRunner()).runScript({ source: pre.textContent ?? '' });
       status.dataset['state'] = result.status;
       status.textContent = statusLine(result);
       let printed = result.output ?? '';
@@ -89,6 +89,10 @@ function enhance(pre: HTMLPreElement, index: number): void {
       output.textContent = printed || '(nothing printed)';
       // A chart that is all the example printed needs no empty text box under it.
       output.hidden = drawn && !printed;
+    } catch (error) {
+      // Only loading the runners can throw here: a run's own failures come back as results.
+      status.dataset['state'] = 'error';
+      status.textContent = `The page could not load the code that runs examples (${(error as Error).message}). Check your connection and reload the page.`;
     } finally {
       button.disabled = false;
     }

@@ -3,7 +3,8 @@
  * that can go wrong (server down, request rejected, garbage answer) into a RunResult with a
  * message and a hint, so the panel never shows a blank state or a stack trace.
  */
-import { parseRunResult, problemResult, type RunResult } from '../result.ts';
+import { problemResult, type RunResult } from '../result.ts';
+import { parseRunResult } from '../result-schema.ts';
 import type { RunOptions, RunRequest, Runner, ScriptRequest } from '../runner.ts';
 
 interface ErrorBody {

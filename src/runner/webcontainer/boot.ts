@@ -4,6 +4,12 @@
  * client-side navigation keeps alive from lesson to lesson.
  */
 import type { Container } from './container.ts';
+import {
+  isSnapshotManifest,
+  SNAPSHOT_MANIFEST_PATH,
+  type SnapshotManifest,
+  type SnapshotPart,
+} from './snapshot-parts.ts';
 
 let booting: Promise<Container> | undefined;
 
@@ -29,11 +35,45 @@ export function bootWebContainer(): Promise<Container> {
   return booting;
 }
 
-/** The dependency snapshot built with the site, or undefined when this build has none. */
-export async function fetchDependencySnapshot(base: string): Promise<Uint8Array | undefined> {
-  const response = await fetch(`${base}webcontainer/dependencies.bin`);
-  if (!response.ok) return undefined;
-  return new Uint8Array(await response.arrayBuffer());
+/**
+ * The dependency snapshot's parts as the build named them (snapshot-parts.ts). A part is
+ * fetched when first asked for, once per tab; undefined when this build has none (`astro dev`),
+ * and the runner then installs with npm instead.
+ */
+export function dependencySnapshots(
+  base: string,
+): (part: SnapshotPart) => Promise<Uint8Array | undefined> {
+  let manifest: Promise<SnapshotManifest | undefined> | undefined;
+  const parts = new Map<SnapshotPart, Promise<Uint8Array | undefined>>();
+  const readManifest = async (): Promise<SnapshotManifest | undefined> => {
+    // no-cache: the manifest is the one file that changes name-for-name between releases.
+    const response = await fetch(`${base}${SNAPSHOT_MANIFEST_PATH}`, { cache: 'no-cache' });
+    if (!response.ok) return undefined;
+    const body: unknown = await response.json();
+    return isSnapshotManifest(body) ? body : undefined;
+  };
+  const fetchPart = async (part: SnapshotPart): Promise<Uint8Array | undefined> => {
+    manifest ??= readManifest().catch((error: unknown) => {
+      manifest = undefined;
+      throw error;
+    });
+    const path = (await manifest)?.parts[part];
+    if (path === undefined) return undefined;
+    const response = await fetch(`${base}${path}`);
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  };
+  return (part) => {
+    let fetched = parts.get(part);
+    if (!fetched) {
+      fetched = fetchPart(part).catch((error: unknown) => {
+        parts.delete(part);
+        throw error;
+      });
+      parts.set(part, fetched);
+    }
+    return fetched;
+  };
 }
 
 /** Where @webcontainer/api loads the runtime from, in an iframe (its DEFAULT_EDITOR_ORIGIN). */

@@ -54,6 +54,8 @@ function isNativeBinary(pkg: PackageJson): boolean {
 export async function dependencyClosure(
   root: string,
   packages: readonly string[] = EXERCISE_RUNTIME_PACKAGES,
+  /** Packages left out, with what only they need: another part of the snapshot has them. */
+  exclude: readonly string[] = [],
 ): Promise<ClosurePackage[]> {
   const found = new Map<string, ClosurePackage>();
   const queue: Array<{ name: string; from: string; optional: boolean }> = packages.map((name) => ({
@@ -63,6 +65,7 @@ export async function dependencyClosure(
   }));
   while (queue.length > 0) {
     const { name, from, optional } = queue.shift()!;
+    if (exclude.includes(name)) continue;
     const dir = resolvePackageDir(root, from, name);
     if (!dir) {
       if (optional) continue;

@@ -4,7 +4,8 @@
  * One container per tab, booted on the first Run (never on page load: boot costs memory that
  * phones do not have) and kept for every later run and every lesson the tab navigates to.
  * Dependencies come from the snapshot built with the site (integrations/webcontainer-snapshot),
- * mounted in one call; only without it does the container run npm install, once.
+ * mounted in one call; only without it does the container run npm install, once. PostgreSQL
+ * is a second part, mounted when a run first needs it.
  *
  * Each run gets its own folder under runs/, written exactly like a local workspace
  * (workspace-files.ts), vitest started with the same command line as the local runner
@@ -20,6 +21,7 @@ import { buildRunResult } from '../vitest/vitest-report.ts';
 import { workspaceFiles, type ExerciseSources } from '../workspace-files.ts';
 import type { Container, ContainerProcess } from './container.ts';
 import type { ContainerPackageJson } from './container-package.ts';
+import { usesDatabase } from './snapshot-parts.ts';
 
 export interface ExerciseSpec extends ExerciseSources {
   timeLimitSeconds: number;
@@ -41,6 +43,11 @@ export interface WebContainerRunnerOptions {
   boot: () => Promise<Container>;
   /** The dependency snapshot, or undefined to npm install in the container instead. */
   dependencies: () => Promise<Uint8Array | undefined>;
+  /**
+   * The database part of the snapshot (snapshot-parts.ts), mounted before the first run whose
+   * code imports PGlite; undefined when this build has none.
+   */
+  databaseDependencies?: () => Promise<Uint8Array | undefined>;
   packageJson: ContainerPackageJson;
   exercises: (id: string) => ExerciseSpec | undefined;
   /** Sources of events-reporter.ts and progress-setup.ts, written into the container. */
@@ -102,6 +109,7 @@ export class WebContainerRunner implements Runner {
   private readonly options: WebContainerRunnerOptions;
   private ready: Promise<{ container: Container; nodeVersion: string }> | undefined;
   private runs = 0;
+  private database: Promise<void> | undefined;
   label = 'In the browser (WebContainer)';
 
   constructor(options: WebContainerRunnerOptions) {
@@ -183,9 +191,41 @@ export class WebContainerRunner implements Runner {
     }
   }
 
+  /**
+   * Mounts the database part once, when the first run that needs it comes; a learner who never
+   * reaches the database track never downloads PostgreSQL. Undefined when mounted, otherwise
+   * the result that says why not.
+   */
+  private async withDatabase(
+    container: Container,
+    sources: readonly string[],
+  ): Promise<RunResult | undefined> {
+    const fetchPart = this.options.databaseDependencies;
+    if (!fetchPart || !usesDatabase(sources)) return undefined;
+    this.database ??= (async () => {
+      const snapshot = await fetchPart();
+      if (snapshot) await container.mount(snapshot);
+    })().catch((error: unknown) => {
+      this.database = undefined;
+      throw error;
+    });
+    try {
+      await this.database;
+      return undefined;
+    } catch (error) {
+      return problemResult({
+        code: 'runner-unavailable',
+        message: `PostgreSQL (PGlite) could not be loaded into this browser: ${(error as Error).message}`,
+        hint: 'Check your connection and press Run again, or switch "Run code" to the local runner (npm start).',
+      });
+    }
+  }
+
   async runScript(request: ScriptRequest, options: RunOptions = {}): Promise<RunResult> {
     const container = await this.container();
     if ('status' in container) return container;
+    const missing = await this.withDatabase(container, [request.source]);
+    if (missing) return missing;
     this.runs += 1;
     const file = `examples/e${this.runs}.mts`;
     try {
@@ -220,6 +260,11 @@ export class WebContainerRunner implements Runner {
     }
     const container = await this.container();
     if ('status' in container) return container;
+    const missing = await this.withDatabase(container, [
+      ...[...exercise.tests, ...exercise.support].map((file) => file.content),
+      ...Object.values(request.files),
+    ]);
+    if (missing) return missing;
     this.runs += 1;
     const dir = `runs/r${this.runs}`;
     const abs = `${container.workdir}/${dir}`;
