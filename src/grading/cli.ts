@@ -6,9 +6,11 @@
  * Exit codes: 0 all good, 1 problems found or tests failed, 2 bad usage or unreadable input.
  */
 import { appendFile, writeFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalRunner } from '../runner/local/local-runner.ts';
+import { stopAllGroups } from '../runner/local/process-groups.ts';
 import { countByStatus } from '../runner/result.ts';
 import { checkCourse, type CheckProblem } from './check.ts';
 import { toGradeReport } from './formats/exercism.ts';
@@ -35,7 +37,26 @@ const USAGE = `Usage:
   workbench new-exercise <track>/<slug> [--root DIR]
       Scaffold an exercise, its solution, its tests and a lesson that embeds it.
 
-Exit codes: 0 success, 1 problems or failing tests, 2 bad usage or unreadable input.`;
+Exit codes: 0 success, 1 problems or failing tests, 2 bad usage or unreadable input,
+128 + the signal's number when stopped by a signal (130 for Ctrl+C, 143 for SIGTERM).`;
+
+/** How long the runs killed by a signal get to remove their temporary folders. */
+const CLEAN_UP_GRACE_MS = 3000;
+let interruptedBy: NodeJS.Signals | undefined;
+
+/**
+ * Ctrl+C or a CI job's timeout: the test processes lead process groups of their own, out of
+ * the signal's reach, so kill them here, let the killed runs remove their folders (they finish
+ * at once: nothing new can start), and exit without a report that would only list the kills.
+ */
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    interruptedBy = signal;
+    stopAllGroups();
+    console.error(`\nStopped by ${signal}: every test process was killed.`);
+    setTimeout(() => process.exit(128 + constants.signals[signal]), CLEAN_UP_GRACE_MS).unref();
+  });
+}
 
 class UsageError extends Error {}
 
@@ -50,6 +71,7 @@ async function check(root: string, only: readonly string[] = []): Promise<number
   const report = await checkCourse(root, runner, {
     only,
     onExercise: (result) => {
+      if (interruptedBy) return;
       const detail = result.solution
         ? `${result.solution.tests.length} tests; starter fails ${result.starter ? countByStatus(result.starter.tests).fail : 0}`
         : 'not run';
@@ -57,6 +79,7 @@ async function check(root: string, only: readonly string[] = []): Promise<number
       for (const problem of result.problems) console.log(formatProblem(problem));
     },
   });
+  if (interruptedBy) return 1;
   for (const problem of report.course) console.log(formatProblem(problem));
   const problems = report.exercises.reduce((n, e) => n + e.problems.length, report.course.length);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -87,6 +110,8 @@ async function grade(
     ...(values.exercise ? { exerciseIds: values.exercise } : {}),
     cwd: process.cwd(),
   });
+  // A report of runs killed half-way would grade the interruption, not the learner.
+  if (interruptedBy) return 1;
   const rendered =
     format === 'json'
       ? `${JSON.stringify(toGradeReport(exercises), null, 2)}\n`
@@ -148,7 +173,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  const code = await main(process.argv.slice(2));
+  process.exitCode = interruptedBy ? 128 + constants.signals[interruptedBy] : code;
 } catch (error) {
   if (error instanceof GradeUsageError || error instanceof ScaffoldError) {
     console.error(`${error.message}\n→ ${error.hint}`);

@@ -31,13 +31,8 @@ import type { RunArtifacts } from '../vitest/vitest-report.ts';
 import { workspaceFiles } from '../workspace-files.ts';
 import { learnerClockFor } from './learner-clock.ts';
 import { ensurePreparedDatabase, opensDatabase } from './prepared-database.ts';
-import {
-  killGroup,
-  runProcess,
-  supervise,
-  type ProcessLimits,
-  type ProcessOutcome,
-} from './run-process.ts';
+import { killGroup } from './process-groups.ts';
+import { runProcess, supervise, type ProcessLimits, type ProcessOutcome } from './run-process.ts';
 import { scriptRunResult, testRunResult, type ResultContext } from './run-result.ts';
 import { SandboxPool, type WarmSandbox } from './sandbox/pool.ts';
 import { DEFAULT_LIMITS, type SandboxLimits, type SandboxSupport } from './sandbox/sandbox.ts';

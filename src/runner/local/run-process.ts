@@ -4,6 +4,7 @@
  * and servers; killing only the direct child would leave those running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { killGroup, trackGroup } from './process-groups.ts';
 import type { TimeUp } from '../time-limits.ts';
 import type { RunClock } from './learner-clock.ts';
 
@@ -28,16 +29,6 @@ export interface ProcessOutcome {
   durationMs: number;
 }
 
-export function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    // A negative pid signals the whole process group the child leads (spawn's `detached`).
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
 export function runProcess(
   command: string,
   args: readonly string[],
@@ -49,6 +40,7 @@ export function runProcess(
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  trackGroup(child);
   return supervise(child, options.limits, options.signal);
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { VitestInstall } from '../../vitest/command.ts';
 import { EVENTS_FILE_ENV, PROGRESS_MODULE } from '../../vitest/events.ts';
-import { killGroup } from '../run-process.ts';
+import { killGroup, trackGroup } from '../process-groups.ts';
 import { SANDBOX_OUT, SANDBOX_WORK, sandboxArgv, type SandboxLimits } from './sandbox.ts';
 import type { UidPool } from './uid-pool.ts';
 
@@ -142,6 +142,7 @@ export class SandboxPool {
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
+      trackGroup(child);
       await new Promise<void>((resolve, reject) => {
         let seen = '';
         const onData = (chunk: Buffer) => {
