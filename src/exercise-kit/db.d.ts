@@ -4,7 +4,9 @@
  *   import { openDatabase, emptySchema, type PGlite } from '@workbench/exercise-kit/db';
  *   const db = await openDatabase();
  *
- * Every call returns a new, empty database of its own (about 0.5 s). PGlite is one
+ * Every call returns an empty database of its own. In a learner's run it is a new one (about a
+ * second); in the course check's batches a database another test file closed is reset and
+ * reused (see env.js), which is why close() must be awaited in afterAll. PGlite is one
  * connection: where a lesson needs two sessions at once, open two databases or say that the
  * second is simulated.
  */

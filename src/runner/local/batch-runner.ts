@@ -22,6 +22,7 @@
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REUSE_DATABASES_ENV } from '../../exercise-kit/env.js';
 import type { Exercise } from '../../exercises/catalog.ts';
 import type { RunResult } from '../result.ts';
 import { createSanitizer } from '../sanitize.ts';
@@ -180,7 +181,8 @@ export async function runBatch(
           isolate: false,
         }),
       ],
-      env: () => vitestEnv(eventsFile),
+      // Trusted code one file after another: databases are reset and reused (exercise-kit/db.js).
+      env: () => ({ ...vitestEnv(eventsFile), [REUSE_DATABASES_ENV]: '1' }),
     });
     const outcome = await runProcess(plan.command, plan.args, {
       cwd: plan.cwd,
