@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: what a learner feels, from the click on Run to the results in the panel, in
+ * Chromium against the built server's local runner (04-streams/lines, reference solution).
+ * Beside it, the same run through the API without a browser and a bare `node -e 0` spawn, all
+ * measured in this run: compare the ratios, not the milliseconds, between machines.
+ *
+ * Needs a build (`npm run build`; `npm run bench` does it) and a Chromium (test/e2e/chromium.ts
+ * finds one as the browser tests do).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+import { draftKey } from '../src/components/exercise/drafts.ts';
+import { requireChromium } from '../test/e2e/chromium.ts';
+
+const CLICKS = 15;
+const SPAWNS = 10;
+const EXERCISE = '04-streams/lines';
+const LESSON = '/learn/04-streams/transform-streams/';
+const root = resolve(import.meta.dirname, '..');
+const port = 4380 + Math.floor(Math.random() * 9);
+const base = `http://127.0.0.1:${port}`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function waitForServer(): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('The server did not start within 10 s.');
+}
+
+const solution = readFileSync(join(root, 'solutions', EXERCISE, 'lines.ts'), 'utf8');
+const server = spawn(process.execPath, [join(root, 'src', 'server', 'serve.ts')], {
+  env: { ...process.env, PORT: String(port) },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const found = requireChromium();
+const browser = await chromium.launch({
+  executablePath: found.executablePath,
+  env: { ...process.env, ...found.env },
+});
+
+try {
+  await waitForServer();
+  const page = await browser.newPage();
+  // The learner's code is the reference solution, as a saved draft; the local runner answers.
+  await page.addInitScript(
+    ({ key, files }) => {
+      localStorage.setItem('workbench:v1:runner-mode', 'local');
+      localStorage.setItem(key, JSON.stringify({ files, savedAt: Date.now() }));
+    },
+    { key: draftKey(EXERCISE), files: { 'lines.ts': solution } },
+  );
+  await page.goto(`${base}${LESSON}`);
+  const panel = page.getByRole('region', { name: /lines\(\)/ });
+  await panel.scrollIntoViewIfNeeded();
+  await panel.getByRole('textbox', { name: 'Code editor' }).waitFor({ state: 'attached' });
+
+  /** Click to the frame that shows the results, timed inside the page. */
+  const clickToResults = () =>
+    page.evaluate(async () => {
+      const panel = document.querySelector<HTMLElement>('exercise-panel')!;
+      const button = panel.querySelector<HTMLButtonElement>('button[data-action="run"]')!;
+      const done = new Promise<void>((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (panel.getAttribute('aria-busy') !== 'true' && panel.dataset['lastStatus']) {
+            observer.disconnect();
+            resolve();
+          }
+        });
+        observer.observe(panel, { attributes: true });
+      });
+      delete panel.dataset['lastStatus'];
+      const started = performance.now();
+      button.click();
+      await done;
+      // The results are on screen at the next frame.
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return { ms: performance.now() - started, status: panel.dataset['lastStatus'] };
+    });
+
+  const first = await clickToResults();
+  if (first.status !== 'pass') throw new Error(`Expected a pass, got ${first.status}`);
+  const clicks: number[] = [];
+  for (let i = 0; i < CLICKS; i += 1) {
+    const { ms, status } = await clickToResults();
+    if (status !== 'pass') throw new Error(`Expected a pass, got ${status}`);
+    clicks.push(ms);
+  }
+
+  const body = JSON.stringify({ exerciseId: EXERCISE, files: { 'lines.ts': solution } });
+  const api: number[] = [];
+  for (let i = 0; i < CLICKS; i += 1) {
+    const started = performance.now();
+    const response = await fetch(`${base}/api/run`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+    await response.json();
+    api.push(performance.now() - started);
+  }
+
+  const spawns: number[] = [];
+  for (let i = 0; i < SPAWNS; i += 1) {
+    const started = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    spawns.push(performance.now() - started);
+  }
+
+  const spawnMedian = median(spawns);
+  const row = (label: string, ms: number) =>
+    `  ${label.padEnd(34)}${ms.toFixed(0).padStart(6)} ms  ${(ms / spawnMedian).toFixed(1).padStart(5)} x`;
+  console.log(`Click to results in Chromium, ${EXERCISE}, reference solution, local runner`);
+  console.log(row(`first click after page load`, first.ms));
+  console.log(row(`median of ${CLICKS} clicks`, median(clicks)));
+  console.log(row(`median of ${CLICKS} API runs, no browser`, median(api)));
+  console.log(row(`baseline: node -e 0 (median of ${SPAWNS})`, spawnMedian));
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+}
