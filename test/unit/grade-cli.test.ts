@@ -31,6 +31,7 @@ const cases: Array<[string, number]> = [
   ['fail/assertion', 1],
   ['error/syntax', 1],
   ['error/timeout', 1],
+  ['error/crash', 1],
   ['error/missing-file', 1],
   ['error/unexpected-file', 1],
   ['error/unknown-exercise', 1],

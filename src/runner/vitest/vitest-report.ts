@@ -289,6 +289,32 @@ function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
   );
 }
 
+/**
+ * What vitest says when the process running the tests dies under it: `process.abort()`, a
+ * fatal error in native code, running out of memory, a signal. Its own words name its pool,
+ * not what happened to the learner's code.
+ */
+const WORKER_DIED =
+  /\[vitest-pool\]: Worker \w+ emitted error|Worker exited unexpectedly|Channel closed|ERR_IPC_CHANNEL_CLOSED/;
+
+/** The problem to report when the test process died (and in which test), or undefined. */
+function workerCrash(index: EventIndex): { problem: RunProblem; during?: string } | undefined {
+  if (!index.unhandled.some((error) => WORKER_DIED.test(error.message))) return undefined;
+  const running = index.collected.find(
+    ({ id }) => index.started.has(id) && !index.ends.has(id) && !index.finished.has(id),
+  );
+  return {
+    problem: {
+      code: 'process-crashed',
+      message: running
+        ? `The process running the tests died during "${running.name}", so no later test could run.`
+        : 'The process running the tests died before the tests could finish.',
+      hint: 'Something ended the process at once: process.abort(), a crash inside a native module or a worker, or running out of memory. Find what your code does there that could end the process, and throw an error or return instead.',
+    },
+    ...(running ? { during: running.name } : {}),
+  };
+}
+
 export function buildRunResult(artifacts: RunArtifacts): RunResult {
   const { sanitize } = artifacts;
   const index = new EventIndex(parseEvents(artifacts.events));
@@ -341,7 +367,13 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
       const id = index.idFor(name, occurrence);
       const end = id === undefined ? undefined : index.ends.get(id);
       const rawFailure = assertion.failureMessages?.join('\n\n') ?? '';
-      const status = mapStatus(assertion.status, rawFailure);
+      // A test the events saw pass counts, even when the report (written by a process that then
+      // died) lists it as not run.
+      const reported = mapStatus(assertion.status, rawFailure);
+      const status =
+        reported === 'skip' && id !== undefined && index.finished.get(id) === 'pass'
+          ? 'pass'
+          : reported;
       const message = end?.errors.length
         ? end.errors.map((e) => formatError(e, sanitize)).join('\n\n')
         : withoutStackFrames(sanitize(rawFailure));
@@ -371,6 +403,24 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
       },
       { tests, durationMs: artifacts.durationMs, ...looseOutput },
     );
+  }
+
+  const crash = workerCrash(index);
+  if (crash) {
+    const marked = tests.map((test) =>
+      test.name === crash.during && test.status === 'skip'
+        ? {
+            ...test,
+            status: 'fail' as const,
+            message: 'The process running the tests died while this test was running.',
+          }
+        : test,
+    );
+    return problemResult(crash.problem, {
+      tests: marked,
+      durationMs: artifacts.durationMs,
+      ...looseOutput,
+    });
   }
 
   if (index.unhandled.length > 0) {
