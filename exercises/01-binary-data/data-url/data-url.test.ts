@@ -151,6 +151,36 @@ describe('toDataURL(), parseDataURL() and encodedLength()', () => {
     );
   });
 
+  it('parseDataURL() skips ASCII whitespace inside a base64 payload, as fetch() does', () => {
+    const message =
+      'the Fetch standard decodes a ;base64 payload with "forgiving base64": spaces, tabs, ' +
+      'CR, LF and form feeds are removed before decoding (base64 is often wrapped into lines), ' +
+      'so they must not make the payload invalid';
+    expect(parsedText('data:;base64,SGVs bG8='), message).toBe(
+      'text/plain;charset=US-ASCII "Hello"',
+    );
+    expect(parsedText('data:text/plain;base64,aGVs\r\nbG8g\r\nd29y\r\nbGQ='), message).toBe(
+      'text/plain "hello world"',
+    );
+    expect(
+      parsedText('data:text/plain;base64,%20aGVs%09bG8g%0Cd29ybGQ%3D%0A'),
+      'whitespace sent as %20, %09, %0C or %0A counts too, and a line break after the "=" ' +
+        'is not part of the payload: remove the whitespace before you look at the padding',
+    ).toBe('text/plain "hello world"');
+  });
+
+  it('parseDataURL() rejects a base64 payload that is invalid once its whitespace is gone', () => {
+    expect(
+      rejection('data:text/plain;base64,aGkx Y'),
+      '"aGkx Y" is six characters, but without the space it is "aGkxY", five, which is not ' +
+        'base64 of anything: remove the whitespace first, then check the length',
+    ).toMatch(/^TypeError: .*base64/i);
+    expect(
+      rejection('data:text/plain;base64,a Gk*'),
+      'only whitespace is skipped: a "*" is still an error',
+    ).toMatch(/^TypeError: .*base64/i);
+  });
+
   it('parseDataURL() percent-decodes a payload without ;base64 into bytes', () => {
     expect(
       parsedText('data:text/plain;charset=utf-8,caf%C3%A9%20%F0%9F%91%8B'),
@@ -166,6 +196,28 @@ describe('toDataURL(), parseDataURL() and encodedLength()', () => {
       'a "%" not followed by two hex digits stays a "%", and only the first comma ends the ' +
         'media type',
     ).toBe('text/plain "100% sure, 5% off"');
+  });
+
+  it('parseDataURL() cuts off the #fragment before it reads the type and the data', () => {
+    expect(
+      parsedText('data:,X#X'),
+      'a "#" starts the fragment, which belongs to the URL and is not part of the data: ' +
+        'fetch(\'data:,X#X\') gives "X", so cut everything from the first "#" off',
+    ).toBe('text/plain;charset=US-ASCII "X"');
+    expect(
+      parsedText('data:text/plain;base64,aGk=#top'),
+      'a fragment after a base64 payload is not part of the base64: drop it before decoding',
+    ).toBe('text/plain "hi"');
+    expect(
+      parsedText('data:text/plain,50%23#x'),
+      '%23 is a "#" that belongs to the data: cut the fragment off before percent-decoding, ' +
+        'not after',
+    ).toBe('text/plain "50#"');
+    expect(
+      rejection('data:text/plain#x,y'),
+      'the fragment is cut off first, before looking for the comma: what is left, ' +
+        '"data:text/plain", has no comma (fetch() rejects this URL too)',
+    ).toMatch(/^TypeError: .*comma/i);
   });
 
   it('parseDataURL() defaults the MIME type to text/plain;charset=US-ASCII when omitted', () => {

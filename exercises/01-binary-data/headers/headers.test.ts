@@ -200,6 +200,20 @@ describe('readWavHeader()', () => {
     ).toEqual({ channels: 2, sampleRate: 48_000, bitsPerSample: 16 });
   });
 
+  it('walks the chunks by their sizes instead of searching for the bytes "fmt "', () => {
+    // Chunk data is arbitrary bytes. Here a JUNK chunk still holds the "fmt " chunk of an older
+    // version of the file, left behind when a tool rewrote the header in place.
+    const junk = chunk('JUNK', fmt(1, 8_000, 8));
+    expect(
+      outcome(() => readWavHeader(wav([junk, fmt(2, 44_100, 16)]))),
+      'the bytes "fmt " inside the data of another chunk are not a chunk: searching for them ' +
+        '(indexOf) finds the stale copy in the JUNK chunk; read each id and size and skip ' +
+        '8 + size (+ pad) bytes to reach the next chunk',
+    ).toBe(
+      `no error (returned ${JSON.stringify({ channels: 2, sampleRate: 44_100, bitsPerSample: 16 })})`,
+    );
+  });
+
   it('skips the pad byte after a chunk whose size is odd', () => {
     const junk = chunk('JUNK', Uint8Array.of(1, 2, 3));
     expect(
@@ -232,6 +246,11 @@ describe('readWavHeader()', () => {
     expect(
       outcome(() => readWavHeader(whole.subarray(0, 70))),
       'the "fmt " chunk starts but is cut off before bitsPerSample',
+    ).toBe('ERR_TRUNCATED');
+    expect(
+      outcome(() => readWavHeader(whole.subarray(0, 73))),
+      'the input ends after the first byte of bitsPerSample: it is 2 bytes wide, so the "fmt " ' +
+        'chunk needs 8 + 16 bytes from its id, not 8 + 15',
     ).toBe('ERR_TRUNCATED');
   });
 

@@ -35,9 +35,10 @@ export function readPngHeader(bytes: Uint8Array): PngHeader {
 
 /**
  * Reads the "fmt " chunk of a WAV file: "RIFF", a 4-byte size, "WAVE", then chunks made of a
- * 4-byte id, a 4-byte size and the data (plus one pad byte when the size is odd). Inside
- * "fmt ": audio format (2 bytes), channels (2), sample rate (4), byte rate (4), block align (2),
- * bits per sample (2). Every number is little-endian.
+ * 4-byte id, a 4-byte size and the data (plus one pad byte when the size is odd). The data of a
+ * chunk can be any bytes, "fmt " among them, so only the sizes say where the next chunk starts.
+ * Inside "fmt ": audio format (2 bytes), channels (2), sample rate (4), byte rate (4), block
+ * align (2), bits per sample (2). Every number is little-endian.
  *
  * Throws an Error with `code` 'ERR_TRUNCATED' when the input ends before the whole "fmt " chunk,
  * and 'ERR_BAD_SIGNATURE' when it does not start with "RIFF" and "WAVE".

@@ -59,6 +59,15 @@ describe('sniff() and checkUpload()', () => {
     );
   });
 
+  it('sniff() needs all six bytes "GIF87a" or "GIF89a" for a GIF, not just "GIF8"', () => {
+    const message =
+      'a GIF starts with the whole version string "GIF87a" or "GIF89a": checking "GIF8" and ' +
+      'that the input has 6 bytes accepts anything after "GIF8"';
+    expect(sniffed(bytes(['GIF88a', 1, 0, 1, 0], 64)), message).toBe('null');
+    expect(sniffed(bytes(['GIF89b', 1, 0, 1, 0], 64)), message).toBe('null');
+    expect(sniffed(bytes(['GIF8'], 64)), message + ' (here: "GIF8" and zero bytes)').toBe('null');
+  });
+
   it('sniff() recognises WebP: "RIFF", four size bytes, then "WEBP" at bytes 8 to 11', () => {
     expect(sniffed(WEBP), 'RIFF....WEBP is WebP').toBe('image/webp (.webp)');
     expect(
@@ -104,6 +113,18 @@ describe('sniff() and checkUpload()', () => {
       sniffed(bytes(['RIFF', 0x24, 0, 0, 0, 'WEB'])),
       'eleven bytes cannot hold "WEBP" at bytes 8-11, so they are not WebP',
     ).toBe('null');
+  });
+
+  it('sniff() recognises input that is exactly as long as the signature', () => {
+    const message =
+      'input that holds the whole signature and nothing more still matches it: the length ' +
+      'check is "at least offset + signature length bytes", not "more than"';
+    expect(sniffed(bytes([0x89, 'PNG\r\n\x1a\n'])), message).toBe('image/png (.png)');
+    expect(sniffed(bytes([0xff, 0xd8, 0xff])), message).toBe('image/jpeg (.jpg)');
+    expect(sniffed(bytes(['GIF89a'])), message).toBe('image/gif (.gif)');
+    expect(sniffed(bytes(['%PDF-'])), message).toBe('application/pdf (.pdf)');
+    expect(sniffed(bytes(['PK\x03\x04'])), message).toBe('application/zip (.zip)');
+    expect(sniffed(bytes(['RIFF', 0x04, 0, 0, 0, 'WEBP'])), message).toBe('image/webp (.webp)');
   });
 
   it('sniff() reads a view from its own start, not from the start of its buffer', () => {

@@ -17,19 +17,25 @@ export function toDataURL(bytes: Uint8Array, mime: string): string {
 }
 
 /**
- * Reads a data: URL back into its MIME type and bytes. Throws a TypeError when the input is not
- * a data: URL, has no comma, or has a ;base64 payload that is not standard base64.
+ * Reads a data: URL back into its MIME type and bytes, ignoring any #fragment. Throws a TypeError
+ * when the input is not a data: URL, has no comma, or has a ;base64 payload that is not standard
+ * base64.
  */
 export function parseDataURL(url: string): DataURL {
   // Schemes are case-insensitive: DATA: is as valid as data:.
   if (url.slice(0, 5).toLowerCase() !== 'data:') {
     throw new TypeError(`not a data: URL: ${JSON.stringify(url.slice(0, 30))}`);
   }
-  const comma = url.indexOf(',');
+  // From the first "#" on is the fragment, which belongs to the URL and not to the resource:
+  // fetch('data:,a#b') gives "a". It is cut off before the comma is looked for, as the Fetch
+  // standard does. A "#" that is part of the data travels as %23.
+  const hash = url.indexOf('#');
+  const resource = hash === -1 ? url : url.slice(0, hash);
+  const comma = resource.indexOf(',');
   if (comma === -1) {
     throw new TypeError('malformed data: URL: no comma between the media type and the data');
   }
-  let mime = url.slice(5, comma).trim();
+  let mime = resource.slice(5, comma).trim();
   const marker = /;\s*base64$/i.exec(mime);
   if (marker !== null) mime = mime.slice(0, marker.index).trim();
   // "data:;charset=utf-8,..." names parameters but no type; text/plain is implied.
@@ -37,7 +43,7 @@ export function parseDataURL(url: string): DataURL {
   if (mime === '') mime = DEFAULT_MIME;
 
   // Both kinds of payload may contain percent escapes ("=" is often sent as %3D).
-  const payload = percentDecode(url.slice(comma + 1));
+  const payload = percentDecode(resource.slice(comma + 1));
   return { mime, bytes: marker === null ? payload : decodeBase64(payload) };
 }
 
@@ -62,8 +68,9 @@ function percentDecode(text: string): Uint8Array {
 }
 
 /**
- * Decodes standard base64 the way browsers decode a data: URL: whitespace is ignored and the
- * "=" padding is optional, but any other character outside A-Z a-z 0-9 + / is an error.
+ * Decodes standard base64 the way browsers decode a data: URL (the Fetch standard's "forgiving
+ * base64"): ASCII whitespace is removed first, so base64 wrapped into lines still decodes, and
+ * the "=" padding is optional, but any other character outside A-Z a-z 0-9 + / is an error.
  * Buffer.from(text, 'base64') alone would skip such characters silently and would also accept
  * base64url's "-" and "_", so a corrupted or wrongly encoded payload would decode to garbage.
  */
