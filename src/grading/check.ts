@@ -120,7 +120,45 @@ async function prepareExercise(root: string, id: string): Promise<Prepared> {
       hint: 'Write the reference solution in solutions/ and leave the starter for the learner to complete.',
     });
   }
+  problems.push(...equivalentMutantProblems(exercise, solutionFiles));
   return { check: { id, problems }, exercise, solutionFiles };
+}
+
+/**
+ * Each mutant listed as equivalent must still point at code of the reference solution: after an
+ * edit moves the lines, a stale entry would excuse a different mutant (see grading/mutate.ts).
+ */
+function equivalentMutantProblems(
+  exercise: Exercise,
+  solutionFiles: Record<string, string>,
+): CheckProblem[] {
+  const meta = `exercises/${exercise.id}/exercise.json`;
+  return exercise.meta.equivalentMutants.flatMap((mutant, index): CheckProblem[] => {
+    const source = solutionFiles[mutant.file];
+    if (source === undefined) {
+      return [
+        {
+          file: meta,
+          message: `equivalentMutants[${index}] names "${mutant.file}", which is not an editable file`,
+          hint: `Use one of: ${exercise.meta.editable.join(', ')}.`,
+        },
+      ];
+    }
+    const lines = source.split('\n').length;
+    if (mutant.line > lines) {
+      return [
+        {
+          file: meta,
+          message: `equivalentMutants[${index}] points at line ${mutant.line} of ${mutant.file}, which has ${lines} lines`,
+          hint:
+            'Run npm run mutate -- --exercise ' +
+            exercise.id +
+            " and copy the survivor's line again.",
+        },
+      ];
+    }
+    return [];
+  });
 }
 
 /** Judges the two runs of an exercise: the solution must pass, the starter fail an assertion. */

@@ -25,6 +25,28 @@ export const editableFileNameSchema = z
     'An editable file is a plain file name such as "lines.ts" (no folders, no leading dot).',
   );
 
+/**
+ * A change to the reference solution that the tests cannot catch because it does not change
+ * behaviour (src/grading/mutate.ts). Identified as Stryker reports it.
+ */
+export const equivalentMutantSchema = strictObject(
+  {
+    file: editableFileNameSchema.describe('The solution file, as in "editable".'),
+    line: z.number().int().min(1).describe('Line of the mutant in the reference solution.'),
+    mutator: z.string().min(1).describe('Stryker\'s mutator name, e.g. "ConditionalExpression".'),
+    replacement: z
+      .string()
+      .optional()
+      .describe('The replacement code, when one line has several mutants of the same kind.'),
+    reason: z
+      .string()
+      .min(10)
+      .describe('Why the change cannot alter what the tests may observe, in one sentence.'),
+  },
+  'an equivalent mutant',
+);
+export type EquivalentMutant = z.infer<typeof equivalentMutantSchema>;
+
 /** `exercises/<track>/<slug>/exercise.json`. */
 export const exerciseMetaSchema = strictObject(
   {
@@ -48,6 +70,12 @@ export const exerciseMetaSchema = strictObject(
       .default(10)
       .describe(
         "Time the learner's code may take in one run, from loading it to the last test and hook; starting vitest and opening a database are not counted.",
+      ),
+    equivalentMutants: z
+      .array(equivalentMutantSchema)
+      .default([])
+      .describe(
+        'Mutants of the reference solution that survive `npm run mutate` because they do not change behaviour, each with the reason; they do not count against the mutation score.',
       ),
     weights: z
       .record(z.string().min(1), z.number().positive())

@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCourse } from '../../src/grading/check.ts';
@@ -36,5 +38,42 @@ describe('checkCourse', () => {
       ['exercises/01-demo/sum', 'is not used by any lesson'],
     ]);
     expect(report.course.every((p) => p.hint.length > 0)).toBe(true);
+  });
+
+  it('rejects equivalent mutants that no longer point at the reference solution', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'workbench-check-mutants-'));
+    try {
+      cpSync(join(repo, 'test', 'fixtures', 'course'), root, { recursive: true });
+      const meta = join(root, 'exercises', '01-demo', 'sum', 'exercise.json');
+      writeFileSync(
+        meta,
+        JSON.stringify({
+          ...JSON.parse(readFileSync(meta, 'utf8')),
+          equivalentMutants: [
+            { file: 'sum.ts', line: 1, mutator: 'BlockStatement', reason: 'still on line one' },
+            { file: 'sum.ts', line: 400, mutator: 'StringLiteral', reason: 'the file got shorter' },
+            { file: 'other.ts', line: 1, mutator: 'StringLiteral', reason: 'not a file of it' },
+          ],
+        }),
+      );
+      const report = await checkCourse(
+        root,
+        new LocalRunner({ courseRoot: root, installRoot: repo }),
+        {
+          only: ['01-demo/sum'],
+        },
+      );
+      const messages = report.exercises
+        .find((e) => e.id === '01-demo/sum')
+        ?.problems.map((p) => p.message);
+      expect(messages).toEqual([
+        expect.stringMatching(
+          /^equivalentMutants\[1\] points at line 400 of sum\.ts, which has \d+ lines$/,
+        ),
+        'equivalentMutants[2] names "other.ts", which is not an editable file',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
