@@ -152,4 +152,42 @@ describe('LocalRunner', () => {
     });
     expect(result.tests.map((t) => t.name)).not.toContain('fake');
   });
+
+  describe('tampering', () => {
+    async function runWithTests(testFile: string, sum: string) {
+      const exercise = await runner.loadExercise('01-demo/sum');
+      return runner.runExercise(
+        { ...exercise, tests: [{ name: 'sum.test.ts', content: testFile }] },
+        { 'sum.ts': sum },
+      );
+    }
+
+    it('a failing asymmetric matcher is a failed test, not tampering (chai makes expect.__flags)', async () => {
+      const result = await runWithTests(
+        `import { expect, it } from 'vitest';
+import { sum } from './sum.ts';
+it('names the total', () => {
+  expect({ total: String(sum([1, 2])) }).toEqual({ total: expect.stringMatching(/^4$/) });
+});
+it('adds', () => expect(sum([1, 2])).toBe(3));
+`,
+        'export const sum = (ns: number[]) => ns.reduce((a, b) => a + b, 0);',
+      );
+      expect(result.status).toBe('fail');
+      expect(result.errorCode).toBeUndefined();
+      expect(result.tests.map((t) => t.status)).toEqual(['fail', 'pass']);
+    });
+
+    it('code that replaces what the assertions use is caught', async () => {
+      const result = await runWithTests(
+        `import { expect, it } from 'vitest';
+import { sum } from './sum.ts';
+it('adds', () => expect(sum([1, 2])).toBe(3));
+`,
+        'Object.is = () => true;\nexport const sum = (): number => 0;',
+      );
+      expect(result).toMatchObject({ status: 'error', errorCode: 'tampering' });
+      expect(result.message).toContain('Object.is');
+    });
+  });
 });
