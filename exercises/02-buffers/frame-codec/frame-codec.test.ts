@@ -109,6 +109,14 @@ describe('encodeFrame() and FrameDecoder', () => {
     ).toEqual(FIVE_DECODED);
   });
 
+  it('decodes types 128 to 255 as unsigned bytes', () => {
+    expect(
+      run([Buffer.concat([frame(127, 'a'), frame(128, 'b'), frame(255, 'c')])]),
+      'types 128 and 255 came back wrong: the type is an unsigned byte, read it with ' +
+        'readUInt8 (readInt8 turns 255 into -1)',
+    ).toEqual(['127 "a"', '128 "b"', '255 "c"']);
+  });
+
   it('decodes a frame whose bytes are spread over three chunks', () => {
     expect(
       run(cut(frame(6, 'hello, world'), 5, 11)),
@@ -133,6 +141,33 @@ describe('encodeFrame() and FrameDecoder', () => {
       run(cut(bytes, 3, 8, 9, 19, 27, 33)),
       'chunks that hold the end of one frame and the start of the next must decode the same ' +
         'as one big chunk',
+    ).toEqual(FIVE_DECODED);
+  });
+
+  it('keeps the bytes of an unfinished frame when the caller reuses its read buffer', () => {
+    const bytes = Buffer.concat(FIVE);
+    const chunks = cut(bytes, 3, 8, 9, 19, 27, 33);
+    // Like fs.read() or a socket reading into one preallocated buffer: every push() gets the same
+    // memory, refilled with the next bytes of the stream.
+    const readBuffer = Buffer.alloc(64);
+    const decoder = new FrameDecoder();
+    const out: string[] = [];
+    try {
+      for (const chunk of chunks) {
+        const length = chunk.copy(readBuffer);
+        for (const f of decoder.push(readBuffer.subarray(0, length))) {
+          out.push(`${f.type} ${JSON.stringify(f.payload.toString('latin1'))}`);
+        }
+      }
+      decoder.end();
+    } catch (error) {
+      out.push(`threw ${describeError(error)}`);
+    }
+    expect(
+      out,
+      'the caller refills the same read buffer before each push(): the bytes of an unfinished ' +
+        'frame were kept as a view (subarray) of the chunk, so the next read overwrote them; ' +
+        'copy whatever you keep between push() calls',
     ).toEqual(FIVE_DECODED);
   });
 

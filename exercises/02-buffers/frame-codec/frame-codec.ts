@@ -23,6 +23,8 @@ export function encodeFrame(type: number, payload: Uint8Array): Buffer {
  * - A header announcing more than maxPayload bytes makes push() throw a RangeError with code
  *   'ERR_FRAME_TOO_LARGE' as soon as the header is complete.
  * - Payloads are copies: they share no memory with the chunks or with the decoder.
+ * - A caller may refill a chunk's memory as soon as push() returns (one read buffer reused for
+ *   every read), so the bytes kept for an unfinished frame must be copies as well.
  * - end() throws an Error with code 'ERR_INCOMPLETE_FRAME' if the input stopped inside a frame.
  *
  * This version passes every test where the sender writes one chunk per batch of frames.

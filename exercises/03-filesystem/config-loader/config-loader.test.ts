@@ -81,6 +81,17 @@ describe('loadConfig()', () => {
     ).toBe('resolved with {"port":80}');
   });
 
+  it('resolves to a copy of the defaults, not the defaults object itself', async () => {
+    const defaults = { port: 80 };
+    const config = await loadConfig(join(dir, 'missing.json'), defaults);
+    config.port = 8080;
+    expect(
+      defaults,
+      "with no file, loadConfig() returned the caller's defaults object itself, so changing " +
+        'the config changed the defaults too: return a new object ({ ...defaults })',
+    ).toEqual({ port: 80 });
+  });
+
   it('does not block the event loop while it reads the file', async () => {
     const path = await configFile('{ "port": 8080 }');
     const events: string[] = [];
@@ -123,6 +134,41 @@ describe('loadConfig()', () => {
     ).toMatch(fileAndLine(crlf, 4));
   });
 
+  it("keeps the parser's message after <path>:<line>", async () => {
+    const text = '{\n  "port": 8080,\n  "debug": true,\n}\n';
+    const path = await configFile(text);
+    const reason = parserMessage(text);
+    expect(
+      (await rejection(loadConfig(path, {}))).message,
+      'the message names the file and the line but no longer says what is wrong there: keep ' +
+        'the parser\'s own message after "<path>:<line>: "',
+    ).toContain(reason);
+  });
+
+  it('names a line when the file ends too early, where V8 gives no position', async () => {
+    const empty = await configFile('', 'empty.json');
+    expect(
+      (await rejection(loadConfig(empty, {}))).message,
+      'an empty file gives "Unexpected end of JSON input", with no position to count lines ' +
+        'from: the input ended, so the error is at the end of the text, here line 1',
+    ).toMatch(fileAndLine(empty, 1));
+
+    const cutShort = await configFile('{\n  "port": 8080,\n  "debug": tru', 'cut-short.json');
+    expect(
+      (await rejection(loadConfig(cutShort, {}))).message,
+      'a file that stops in the middle of a value gives "Unexpected end of JSON input", with no ' +
+        'position to count lines from: the input ended, so the error is at the end of the ' +
+        'text, on its last line (3)',
+    ).toMatch(fileAndLine(cutShort, 3));
+
+    const openArray = await configFile('{\n  "hosts": [\n    "a",\n    "b",', 'open-array.json');
+    expect(
+      (await rejection(loadConfig(openArray, {}))).message,
+      'a file cut off inside an array also ends in "Unexpected end of JSON input": the error ' +
+        'is on its last line (4)',
+    ).toMatch(fileAndLine(openArray, 4));
+  });
+
   it('rethrows errors other than ENOENT instead of falling back to the defaults', async () => {
     const directory = join(dir, 'config.d');
     await mkdir(directory);
@@ -139,6 +185,16 @@ describe('loadConfig()', () => {
     ).toBe('rejected with ENOTDIR');
   });
 });
+
+/** What JSON.parse itself says about `text`. */
+function parserMessage(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`the test's JSON is valid: ${text}`);
+}
 
 /** Matches "<path>:<line>" anywhere in a message, not followed by more digits. */
 function fileAndLine(path: string, line: number): RegExp {

@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
  * the default value for that key, objects included).
  *
  * - A missing file is not an error: the result is a copy of the defaults.
- * - Invalid JSON rejects with a SyntaxError whose message contains `<path>:<line>`, for
- *   example "/etc/app/config.json:4: Expected double-quoted property name ...".
+ * - Invalid JSON rejects with a SyntaxError whose message contains `<path>:<line>` and the
+ *   parser's own message, for example
+ *   "/etc/app/config.json:4: Expected double-quoted property name ...". A file that ends too
+ *   early (an empty one, too) has its error on its last line.
  * - Any other failure (a directory, no permission, ...) rejects with the original error.
  *
  * This is the synchronous loader from the app's start-up script, wrapped in a Promise so it

@@ -150,6 +150,31 @@ describe('walk()', () => {
     ).toEqual(['a/m/q.txt', 'a/z.txt', 'b.txt', 'c.txt'].map((p) => join(root, p)));
   });
 
+  it('sorts names by UTF-16 code unit, not by locale', async () => {
+    await file('a.txt', 1);
+    await file('_x.txt', 1);
+    await file('B.txt', 1);
+    expect(
+      await walkAll(root),
+      'names are sorted in code-unit order, what sort() does with strings: "B" (66) < "_" (95) ' +
+        '< "a" (97). localeCompare() ignores case and puts punctuation first, and its order ' +
+        'changes with the locale and ICU version; compare with < and >',
+    ).toEqual(['B.txt', '_x.txt', 'a.txt']);
+  });
+
+  it("sorts each directory's entries by name, not the whole paths", async () => {
+    await file('a.txt', 1);
+    await file('a-b.txt', 1);
+    await file('a/z.txt', 1);
+    expect(
+      await walkAll(root),
+      'the directory "a" sorts before "a-b.txt" and "a.txt" because its name is a prefix of ' +
+        'theirs, and its files come where it falls. Sorting the full paths instead puts ' +
+        '"a/z.txt" last, because "/" sorts after "-" and ".": sort the names in each directory ' +
+        'before descending',
+    ).toEqual(['a/z.txt', 'a-b.txt', 'a.txt']);
+  });
+
   it('follows a symlink to a directory outside the tree', async () => {
     await file('a.txt', 1);
     await mkdir(join(base, 'outside'));

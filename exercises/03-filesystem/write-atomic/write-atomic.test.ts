@@ -54,6 +54,61 @@ async function leftovers(): Promise<string> {
   return names.length === 0 ? 'nothing' : names.join(', ');
 }
 
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/** The prototype every FileHandle shares, so a test can watch or break its methods. */
+async function fileHandlePrototype(): Promise<Record<string, Method>> {
+  const probe = await open(join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as Record<string, Method>;
+  await probe.close();
+  await rm(join(dir, 'probe'));
+  return proto;
+}
+
+/** Runs `work` with the named FileHandle methods replaced, and puts the originals back. */
+async function withMethods<T>(
+  proto: Record<string, Method>,
+  replacements: Record<string, (original: Method) => Method>,
+  work: () => Promise<T>,
+): Promise<T> {
+  const originals: Record<string, Method> = {};
+  for (const [name, replace] of Object.entries(replacements)) {
+    originals[name] = proto[name]!;
+    proto[name] = replace(proto[name]!);
+  }
+  try {
+    return await work();
+  } finally {
+    Object.assign(proto, originals);
+  }
+}
+
+/**
+ * Runs `work` while noting every FileHandle one of whose methods is called (a handle that holds
+ * the temp file is written to, at least), and says afterwards whether they were all closed: a
+ * closed FileHandle's fd is -1. Whatever was left open is closed here, so it cannot leak.
+ */
+async function closedAfter(work: () => Promise<unknown>): Promise<string> {
+  const proto = await fileHandlePrototype();
+  const seen = new Set<{ fd: number; close(): Promise<void> }>();
+  const watch: Record<string, (original: Method) => Method> = {};
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const { value } = Object.getOwnPropertyDescriptor(proto, name) ?? {};
+    if (name === 'constructor' || typeof value !== 'function') continue;
+    watch[name] = (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        seen.add(this as { fd: number; close(): Promise<void> });
+        return original.apply(this, args);
+      };
+  }
+  const outcome = await withMethods(proto, watch, () => howItEnded(work()));
+  const leftOpen = [...seen].filter((handle) => handle.fd !== -1);
+  await Promise.all(leftOpen.map((handle) => handle.close().catch(() => {})));
+  const handles =
+    leftOpen.length === 0 ? 'every FileHandle closed' : `${leftOpen.length} FileHandle left open`;
+  return `${outcome}, ${handles}`;
+}
+
 describe('writeFileAtomic()', () => {
   it('writes a string as UTF-8', async () => {
     await writeFileAtomic(target, 'héllo ✓\n');
@@ -170,27 +225,63 @@ describe('writeFileAtomic()', () => {
     ).toBe('nothing');
   });
 
-  it('flushes the data to the disk (FileHandle.sync) before renaming', async () => {
-    const probe = await open(join(dir, 'probe'), 'w');
-    const proto = Object.getPrototypeOf(probe) as Record<'sync' | 'datasync', () => Promise<void>>;
-    await probe.close();
-    await rm(join(dir, 'probe'));
+  it('closes its FileHandle when writing, fsync or rename fails', async () => {
     await writeFile(target, OLD);
+    const eio = () => Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+    const proto = await fileHandlePrototype();
+    const sourceThrows = await closedAfter(() =>
+      writeFileAtomic(target, source(['a', 'b', 'c'], { failAfter: 1 })),
+    );
+    const fail = () => () => Promise.reject(eio());
+    const fsyncFails = await withMethods(proto, { sync: fail, datasync: fail }, () =>
+      closedAfter(() => writeFileAtomic(target, 'new content')),
+    );
+    // A directory in the target's place makes rename() fail after all the data was written.
+    await rm(target);
+    await mkdir(target);
+    await writeFile(join(target, 'inside.txt'), 'x');
+    const renameFails = (await closedAfter(() => writeFileAtomic(target, 'new content'))).replace(
+      /^rejected with (EISDIR|ENOTEMPTY|EEXIST),/,
+      "rejected with rename()'s error,",
+    );
+    expect(
+      {
+        'the data source throws': sourceThrows,
+        'fsync fails': fsyncFails,
+        'rename fails': renameFails,
+      },
+      'a FileHandle stayed open after a failed write: its file descriptor leaks until garbage ' +
+        'collection (and in a long-running process, EMFILE). Close the handle in the catch (or ' +
+        'a finally) on every failure path, not only after a successful write',
+    ).toEqual({
+      'the data source throws': 'rejected with source failed, every FileHandle closed',
+      'fsync fails': 'rejected with EIO, every FileHandle closed',
+      'rename fails': "rejected with rename()'s error, every FileHandle closed",
+    });
+  });
 
+  it('rejects with the error of open() when the temp file cannot be created', async () => {
+    expect(
+      await howItEnded(writeFileAtomic(join(dir, 'no-such-dir', 'settings.json'), 'new content')),
+      "the target's directory does not exist, so creating the temp file fails with ENOENT, and " +
+        'that error must reject the call. The cleanup in the catch must not assume the file was ' +
+        'opened: a handle that is still undefined has no close()',
+    ).toBe('rejected with ENOENT');
+  });
+
+  it('flushes the data to the disk (FileHandle.sync) before renaming', async () => {
+    const proto = await fileHandlePrototype();
+    await writeFile(target, OLD);
     const syncs: string[] = [];
-    const original = { sync: proto.sync, datasync: proto.datasync };
-    for (const name of ['sync', 'datasync'] as const) {
-      proto[name] = function (this: unknown) {
+    const record = (original: Method): Method =>
+      function (this: unknown, ...args: unknown[]) {
         // Synchronous on purpose: it records what a reader sees at the moment of the fsync.
         syncs.push(readFileSync(target, 'utf8') === OLD ? 'before rename' : 'after rename');
-        return original[name].call(this);
+        return original.apply(this, args);
       };
-    }
-    try {
-      await writeFileAtomic(target, 'new content');
-    } finally {
-      Object.assign(proto, original);
-    }
+    await withMethods(proto, { sync: record, datasync: record }, () =>
+      writeFileAtomic(target, 'new content'),
+    );
     expect(
       syncs.join(', ') || 'never',
       'the temp file must be fsynced (await handle.sync()) before it is renamed: otherwise a ' +

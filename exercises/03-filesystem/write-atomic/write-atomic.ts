@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
  * - `data` is a string (written as UTF-8), bytes, or an async iterable of byte chunks, which may
  *   throw partway through.
  * - If anything fails, the promise rejects with that error, the file at `path` is untouched
- *   (or still absent), and no temporary file is left behind.
+ *   (or still absent), no temporary file is left behind and no file is left open: a descriptor
+ *   leaked on every failed write runs a long-lived process out of them (EMFILE).
  * - Several calls for the same path may run at the same time: the file ends up holding exactly
  *   one of their contents, that of the write that finished last.
  */

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,11 +83,12 @@ function bigFile(): Promise<BigFile> {
 
 interface Growth {
   /**
-   * Largest rise of process.memoryUsage().arrayBuffers (Buffer memory) during the call, in MB.
-   * Reported, not judged: chunks a stream has finished with stay counted until the collector
-   * runs, which can add up to tens of MB on a busy machine.
+   * Largest amount of Buffer memory (process.memoryUsage().arrayBuffers) the call held at once,
+   * in MB above where it started. Chunks a stream has finished with stay counted until the
+   * collector runs, which can be tens of MB, so whenever the count rises by `COLLECT_EVERY` the
+   * sampler collects garbage and counts what is left: only Buffers still in use.
    */
-  arrayBuffers: number;
+  liveBuffers: number;
   /** Largest rise of the resident set size during the call, in MB. */
   rss: number;
   /**
@@ -97,32 +99,67 @@ interface Growth {
   largeObjects: number;
 }
 
+/** How far Buffer memory may rise before the sampler collects garbage to see what is live. */
+const COLLECT_EVERY = 8 * MB;
+
+/**
+ * A full collection that has also freed the memory of the Buffers it found dead. V8 may finish
+ * freeing ArrayBuffers in the background after a collection; the next collection waits for
+ * that first, so two in a row leave only live Buffers counted.
+ */
+function collectAllGarbage(): void {
+  collectGarbage();
+  collectGarbage();
+}
+
 const largeObjectSpace = (): number =>
   getHeapSpaceStatistics().find((space) => space.space_name === 'large_object_space')
     ?.space_used_size ?? 0;
 
 /**
+ * Resets the kernel's record of the process's peak resident set size to what it is now (Linux:
+ * writing "5" to /proc/self/clear_refs), so the peak read after the call is that call's own and
+ * not one an earlier test reached. Where that is not possible, the peak still counts from the
+ * process's start, and only a call that goes beyond every earlier peak shows in it.
+ */
+function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux, or no /proc: the sampled RSS still measures the call.
+  }
+}
+
+const peakRss = (): number =>
+  typeof process.resourceUsage === 'function' ? process.resourceUsage().maxRSS * 1024 : 0;
+
+/**
  * Runs `fn` while a timer samples the process's memory every millisecond, and reports how far it
- * rose above where it started. Before the large-object baseline, garbage is collected once, so
- * a big string an earlier test left behind cannot be freed during the call and hide the one the
- * call makes. A last sample is taken as soon as `fn` settles, and the kernel's peak RSS is
- * compared too, so a call that never yields to the timer is still measured.
+ * rose above where it started. The starting point is taken inside this call, after a full
+ * garbage collection: whatever an earlier test left behind (a whole-file Buffer that is garbage
+ * but not yet collected, say) is freed first. Otherwise it would be counted in the starting
+ * point, freed during the call, and make room that hides what the call itself allocates. A last
+ * sample is taken as soon as `fn` settles, and the kernel's peak RSS, reset just before the call,
+ * is compared too, so a call that never yields to the timer is still measured.
  */
 async function memoryGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; growth: Growth }> {
-  const maxRss = (): number =>
-    typeof process.resourceUsage === 'function' ? process.resourceUsage().maxRSS * 1024 : 0;
+  collectAllGarbage();
   const before = process.memoryUsage();
-  const maxRssBefore = maxRss();
-  collectGarbage();
   const largeBefore = largeObjectSpace();
-  let arrayBuffers = before.arrayBuffers;
+  resetPeakRss();
+  const peakBefore = peakRss();
+  let liveBuffers = 0;
   let rss = before.rss;
   let large = largeBefore;
   const sample = (): void => {
     const now = process.memoryUsage();
-    arrayBuffers = Math.max(arrayBuffers, now.arrayBuffers);
     rss = Math.max(rss, now.rss);
     large = Math.max(large, largeObjectSpace());
+    // Below this, whatever the rise is made of (live or garbage), it is too small to judge.
+    if (now.arrayBuffers - before.arrayBuffers > liveBuffers + COLLECT_EVERY) {
+      collectAllGarbage();
+      liveBuffers = Math.max(liveBuffers, process.memoryUsage().arrayBuffers - before.arrayBuffers);
+    }
   };
   const timer = setInterval(sample, 1);
   let result: T;
@@ -134,12 +171,12 @@ async function memoryGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; growt
   }
   const round = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
   const growth = {
-    arrayBuffers: round(arrayBuffers - before.arrayBuffers),
-    rss: round(Math.max(rss - before.rss, maxRss() - maxRssBefore)),
+    liveBuffers: round(liveBuffers),
+    rss: round(Math.max(rss - before.rss, peakRss() - peakBefore)),
     largeObjects: round(large - largeBefore),
   };
   console.log(
-    `memory growth while counting: Buffers +${growth.arrayBuffers} MB, ` +
+    `memory growth while counting: Buffers in use +${growth.liveBuffers} MB, ` +
       `large strings and arrays +${growth.largeObjects} MB, RSS +${growth.rss} MB`,
   );
   return { result, growth };
@@ -191,6 +228,16 @@ describe('countLines()', () => {
     ).toBe(3);
   });
 
+  it('does not count a "\\r" on its own as a line break', async () => {
+    const mistake =
+      'only "\\n" ends a line: a "\\r" without a "\\n" right after it (an old Mac line ending, ' +
+      'or a stray carriage return) is a character of the line, not the end of one. Splitting on ' +
+      '/\\r\\n|\\r|\\n/, or reading lines with readline, counts it as a break';
+    expect(await countLines(await fileWith('one\rtwo\rthree\n')), mistake).toBe(1);
+    expect(await countLines(await fileWith('progress 10%\rprogress 100%')), mistake).toBe(1);
+    expect(await countLines(await fileWith('one\r\r\ntwo\r\n\r')), mistake).toBe(3);
+  });
+
   it('counts a file that spans several chunks, cut in the middle of lines', async () => {
     // 3000 lines of 100 bytes: 300,000 bytes, five chunks, none of which ends at a line end.
     expect(
@@ -229,20 +276,27 @@ describe('countLines()', () => {
     const { path, size, lines } = await bigFile();
     const { result, growth } = await memoryGrowth(() => countLines(path));
     expect(result, 'the count for the 50 MB file is off').toBe(lines);
-    // A streaming count stays well below these on any machine (64 KiB chunks, plus the chunks
-    // already counted that the garbage collector has not freed yet); reading the file whole
-    // costs at least its size.
-    expect(
-      growth.rss,
-      `the process's memory (RSS) rose by ${growth.rss} MB while counting a ` +
-        `${Math.round(size / MB)} MB file: the code is holding the whole file (readFile, or a ` +
-        `string or array made from it). Stream it, one chunk at a time`,
-    ).toBeLessThan(30);
+    // A streaming count stays well below these on any machine: one 64 KiB chunk in use, and
+    // the chunks already counted are collected before they add up. Reading the file whole costs
+    // at least its size, whichever test ran before.
     expect(
       growth.largeObjects,
       `strings and arrays of ${growth.largeObjects} MB were made while counting a ` +
         `${Math.round(size / MB)} MB file: the code turned the whole file into one string ` +
         `(readFile(path, 'utf8'), or joining the chunks). Count newline bytes in each chunk instead`,
     ).toBeLessThan(20);
+    expect(
+      growth.liveBuffers,
+      `Buffers of ${growth.liveBuffers} MB were in use at once while counting a ` +
+        `${Math.round(size / MB)} MB file: the code holds the whole file in one Buffer ` +
+        `(readFile(path), or Buffer.concat of the chunks). Count each chunk as it comes and keep ` +
+        `only the count`,
+    ).toBeLessThan(20);
+    expect(
+      growth.rss,
+      `the process's memory (RSS) rose by ${growth.rss} MB while counting a ` +
+        `${Math.round(size / MB)} MB file: the code is holding the whole file (readFile, ` +
+        `readFileSync, or a string or array made from it). Stream it, one chunk at a time`,
+    ).toBeLessThan(30);
   });
 });

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 
 /**
- * Counts the lines of the file at `path`. A line ends with "\n" (so "\r\n" counts once); a last
- * line without a "\n" still counts, and an empty file has none.
+ * Counts the lines of the file at `path`. A line ends with "\n" (so "\r\n" counts once); a "\r"
+ * on its own does not end a line, it is a character in it. A last line without a "\n" still
+ * counts, and an empty file has none.
  *
  * This version is fine for a config file and falls over on a big log.
  */

@@ -170,4 +170,24 @@ describe('lines()', () => {
         'still to come, and neither does the end of the input',
     ).toEqual(['0123456789', '0123456789']);
   });
+
+  it('measures maxLineLength in characters as String#length counts them, not in bytes', async () => {
+    // Each line is 10 UTF-16 code units long but 12 to 26 bytes in UTF-8. The last one comes in
+    // two chunks with no "\n", so the check on an unfinished line is measured too.
+    const accepted = ['naïve café', 'éééééééééé', '🚀🚀🚀🚀🚀', 'ßüöä€€€€€€'];
+    const emitted = await run([accepted.join('\n') + '\n', 'ééééé', 'ééééé'], {
+      maxLineLength: 10,
+    }).catch((error: unknown) => `failed with ${String((error as { code?: unknown }).code)}`);
+    expect(
+      emitted,
+      'maxLineLength counts characters as String#length does, not bytes: "éééééééééé" has 10 ' +
+        'characters but 20 bytes in UTF-8, so it fits a limit of 10. Compare the decoded ' +
+        "string's length, not Buffer.byteLength() or the chunk's length",
+    ).toEqual([...accepted, 'éééééééééé']);
+    expect(
+      await howItEnded(run(['🚀🚀🚀🚀🚀🚀\n'], { maxLineLength: 10 })),
+      'String#length counts UTF-16 code units, and an emoji like 🚀 is two of them: six rockets ' +
+        'are 12 long, over a limit of 10 (counting code points with [...line].length gives 6)',
+    ).toBe('ERR_LINE_TOO_LONG');
+  });
 });

@@ -1,7 +1,10 @@
 import { Transform } from 'node:stream';
 
 export interface LinesOptions {
-  /** Longest line accepted, in characters as `String#length` counts them. Default: no limit. */
+  /**
+   * Longest line accepted, in characters as `String#length` counts them (UTF-16 code units, so
+   * "é" is 1 and "🚀" is 2), not in the bytes that encoded them. Default: no limit.
+   */
   maxLineLength?: number;
 }
 

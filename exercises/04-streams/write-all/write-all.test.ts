@@ -78,6 +78,13 @@ async function outcome(promise: Promise<unknown>, ms = 500): Promise<string> {
   }
 }
 
+/** The listeners a writeAll() might add, counted per event: "drain 0, error 1, close 0, finish 0". */
+function listeners(stream: Writable): string {
+  return (['drain', 'error', 'close', 'finish'] as const)
+    .map((event) => `${event} ${stream.listenerCount(event)}`)
+    .join(', ');
+}
+
 describe('writeAll()', () => {
   it('writes every row, in order, strings and bytes alike', async () => {
     const { sink, text } = slowSink();
@@ -185,5 +192,31 @@ describe('writeAll()', () => {
       (await outcome(writeAll(sink, rows(3)))).replace(/:.*/, ''),
       "a destroyed writable accepts nothing and will never emit 'drain': writeAll() must reject",
     ).toBe('rejected');
+  });
+
+  it('removes every listener it added once it settles, resolved or rejected', async () => {
+    const destroyed = slowSink();
+    destroyed.sink.destroy();
+    const calls: Array<[string, ReturnType<typeof slowSink>, Iterable<Row> | AsyncIterable<Row>]> =
+      [
+        ['after writing every row', slowSink({ highWaterMark: 64 }), rows(50)],
+        ['after writing every async row', slowSink({ highWaterMark: 64 }), slowly(rows(50))],
+        ['after a failed write', slowSink({ highWaterMark: 64, failAt: 6 }), rows(100)],
+        ['after a destroy mid-way', slowSink({ destroyAt: 6 }), slowly(rows(100))],
+        ['on a stream destroyed before the call', destroyed, rows(3)],
+      ];
+    for (const [when, { sink }, source] of calls) {
+      const before = listeners(sink);
+      const settled = await outcome(writeAll(sink, source));
+      // A call that never settles is reported by the tests above; its listeners may stay.
+      if (settled.startsWith('still pending')) continue;
+      expect(
+        `${when}: ${listeners(sink)}`,
+        "listeners writeAll() added ('drain', 'error', 'close'...) are still on the stream " +
+          'after it settled. A stream outlives many calls: each would leave its handlers behind, ' +
+          'piling up (MaxListenersExceededWarning) and keeping every old call alive. Remove them ' +
+          'with off() in a finally block, whether the call resolves or rejects',
+      ).toBe(`${when}: ${before}`);
+    }
   });
 });

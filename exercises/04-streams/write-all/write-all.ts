@@ -4,7 +4,8 @@ export type Row = string | Uint8Array;
 
 /**
  * Writes every row to `writable`, in order. It must resolve once every row has been flushed,
- * reject if the writable fails, and leave the writable open (no end()).
+ * reject if the writable fails, and leave the writable open (no end()). The writable outlives
+ * the call, so once it settles none of the listeners it added may be left on the writable.
  *
  * This version looks fine with a fast writable and a few rows. Give it a slow disk or a slow
  * client and a million rows, and it piles all of them up in memory.

@@ -22,7 +22,8 @@ export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 /**
  * A request handler for node:http that serves the files under `root`: GET streams the file
  * (200, or 404 if there is no such file), HEAD sends the same headers without the body, other
- * methods get 405. Paths that point outside `root` get 403, undecodable paths 400.
+ * methods get 405 with `Allow: GET, HEAD`, so the client learns what would have worked. Paths
+ * that point outside `root` get 403, undecodable paths 400.
  *
  * This version works for a small file on a fast network, and for nothing else.
  */

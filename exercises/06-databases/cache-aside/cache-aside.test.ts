@@ -225,6 +225,41 @@ describe('cached()', () => {
     expect(calls.length).toBe(2);
   });
 
+  it('a stale load that finishes while the fresh one is still running changes nothing', async () => {
+    const { loader, calls } = manualLoader<string>();
+    const cache = cached(loader, { ttlMs: 60_000, clock });
+    const early = cache.get('k');
+    cache.invalidate('k');
+    const later = cache.get('k');
+    await settle();
+    expect(calls.length, 'a get() after invalidate() must start a fresh load').toBe(2);
+    calls[0]?.resolve('old'); // the stale read finishes first, the fresh one is still running
+    await early;
+    await settle();
+    const meanwhile = cache.get('k');
+    await settle();
+    expect(
+      calls.length,
+      'a get() while the fresh load is running must join it: the stale load finishing must ' +
+        'not remove the fresh load from the in-flight map (delete only your own entry)',
+    ).toBe(2);
+    calls[1]?.resolve('new');
+    expect(
+      await outcome(meanwhile),
+      'the load that started before invalidate() finished while the fresh one was still ' +
+        'running: a get() in between must wait for the fresh load, not be served the old row. ' +
+        'A finished load may store its value only if it is still THE current load of its key ' +
+        '(not merely if some load of the key is running)',
+    ).toBe('resolved with "new"');
+    expect(await later).toBe('new');
+    await settle();
+    expect(
+      [await cache.get('k'), calls.length],
+      'once the fresh load finishes, its value must be cached: the stale load must neither ' +
+        'have stored its value nor ended the fresh load ([value, loader calls])',
+    ).toEqual(['new', 2]);
+  });
+
   it('with PostgreSQL: 100 concurrent gets run one query, and a write invalidates', async () => {
     await db.exec(`
       CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL);

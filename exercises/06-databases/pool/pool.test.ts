@@ -44,6 +44,23 @@ function fakeDriver(options: { connectMs?: number; failures?: number } = {}) {
   return driver;
 }
 
+/**
+ * A driver whose connect() calls stay pending until the test settles them, one by one, so a
+ * test decides exactly when an attempt fails or succeeds.
+ */
+function manualDriver() {
+  const attempts: Array<{ succeed(): void; fail(error: Error): void }> = [];
+  const connect = () =>
+    new Promise<FakeConnection>((resolve, reject) => {
+      const id = attempts.length + 1;
+      attempts.push({
+        succeed: () => resolve({ id, ended: false, end: async () => {} }),
+        fail: reject,
+      });
+    });
+  return { connect, attempts };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -380,5 +397,60 @@ describe('Pool', () => {
         'pool to nothing',
     ).toBe('fulfilled');
     expect(pool.stats().open, 'one connection open').toBe(1);
+  });
+
+  it('serves a caller that was queued while a connect() was failing', async () => {
+    const { connect, attempts } = manualDriver();
+    const pool = new Pool({ connect, max: 1 });
+    const first = track(pool.acquire());
+    const queued = track(pool.acquire());
+    await advance(0);
+    expect(attempts.length, 'with max 1, the second acquire() waits for the first one').toBe(1);
+    attempts[0]?.fail(new Error('connection refused'));
+    await advance(1_000);
+    expect(first.outcome, 'the driver error reaches the caller whose connect() failed').toBe(
+      'connection refused',
+    );
+    expect(
+      attempts.length,
+      'the failed connect() gave its slot back, and a caller was queued for it: open a ' +
+        'connection for that caller now. Nobody else will wake it, because no connection is ' +
+        'coming back through release() (connect() calls so far)',
+    ).toBe(2);
+    attempts[1]?.succeed();
+    await advance(0);
+    expect(queued.outcome, 'the queued caller gets the new connection').toBe('fulfilled');
+    expect(pool.stats(), 'one connection, checked out by the queued caller').toEqual({
+      open: 1,
+      idle: 0,
+      waiting: 0,
+    });
+  });
+
+  it('cancels the timeout of a waiter served after a failed connect()', async () => {
+    const { connect, attempts } = manualDriver();
+    const pool = new Pool({ connect, max: 1, acquireTimeoutMs: 10_000 });
+    void track(pool.acquire());
+    const queued = track(pool.acquire()); // would time out at 10 000 ms
+    await advance(0);
+    attempts[0]?.fail(new Error('connection refused'));
+    await advance(1_000);
+    attempts[1]?.succeed();
+    await advance(0);
+    expect(queued.outcome, 'the queued caller gets a connection after the failure').toBe(
+      'fulfilled',
+    );
+    const late = track(pool.acquire()); // 1 000 ms: would time out at 11 000 ms
+    await advance(9_500); // 10 500 ms: the served waiter's old timer would have fired
+    expect(
+      [late.outcome, pool.stats().waiting],
+      'the timer of a waiter that got a connection after a failed connect() must be cleared: ' +
+        'when it fires later it removes somebody else from the queue ([outcome, waiting])',
+    ).toEqual(['pending', 1]);
+    if (queued.value !== undefined) pool.release(queued.value);
+    await advance(0);
+    expect(late.outcome, 'the next caller gets the connection when it comes back').toBe(
+      'fulfilled',
+    );
   });
 });

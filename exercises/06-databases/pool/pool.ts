@@ -31,8 +31,12 @@ export interface PoolStats {
 }
 
 /**
- * A connection pool. This version works while traffic is light and every query succeeds; the
- * TODOs below are what breaks under load and on errors.
+ * A connection pool. Callers beyond `max` wait in a queue until a connection is released, or
+ * until a slot frees up because a connect() failed: that slot goes to the first caller in the
+ * queue at once, since no connection is on its way back through release() to wake it.
+ *
+ * This version works while traffic is light and every query succeeds; the TODOs below are what
+ * breaks under load and on errors.
  */
 export class Pool<C extends Connection> {
   readonly #options: PoolOptions<C>;

@@ -130,6 +130,64 @@ describe('createRouter()', () => {
     expect(await postsSeen(router, 'alice', 'alice')).toBe('1 post(s), read on the replica');
   });
 
+  it('starts the window when the primary answers the write, not when it was sent', async () => {
+    let answerWrite!: () => void;
+    const answered = new Promise<void>((resolve) => (answerWrite = resolve));
+    // A primary that runs the statement at once but acknowledges a write only when the test
+    // says so: the commit waited for a lock, or for a slow disk.
+    const slowPrimary: Db = {
+      async query<T>(sql: string, params?: unknown[]) {
+        const result = await primary.query<T>(sql, params);
+        if (!/^\s*select\b/i.test(sql)) await answered;
+        return result;
+      },
+    };
+    const router = createRouter({ primary: slowPrimary, replica, stickyMs, clock });
+    const writing = router.write('alice', addPost, ['alice', 'hello']); // sent at 0 ms
+    now = 5_000; // the primary answers 5 s later
+    answerWrite();
+    await writing;
+    now = 5_500;
+    expect(
+      await postsSeen(router, 'alice', 'alice'),
+      'alice sent her write at 0 ms and the primary answered at 5000 ms: the window starts when ' +
+        'the write has finished (only then can it replicate), so at 5500 ms her reads must still ' +
+        'go to the primary. Read the clock after awaiting the write, not before',
+    ).toBe('1 post(s), read on the primary');
+    now = 6_000;
+    expect(
+      await postsSeen(router, 'alice', 'alice'),
+      'stickyMs after the primary answered, alice reads from the replica again',
+    ).toBe('0 post(s), read on the replica');
+  });
+
+  it('keeps the user on the primary after a write that failed', async () => {
+    // The statement commits, then the connection drops before the answer arrives: the caller
+    // gets an error for a write that did happen.
+    const flakyPrimary: Db = {
+      async query<T>(sql: string, params?: unknown[]) {
+        const result = await primary.query<T>(sql, params);
+        if (!/^\s*select\b/i.test(sql)) throw new Error('connection reset');
+        return result;
+      },
+    };
+    const router = createRouter({ primary: flakyPrimary, replica, stickyMs, clock });
+    const failure = await router.write('alice', addPost, ['alice', 'hello']).then(
+      () => 'no error',
+      (error: unknown) => (error as Error).message,
+    );
+    expect(failure, "write() must pass the primary's error on to the caller").toBe(
+      'connection reset',
+    );
+    now = 500;
+    expect(
+      await postsSeen(router, 'alice', 'alice'),
+      'an error from the primary does not prove the write did not commit (here the connection ' +
+        'dropped after the commit): start the window whether the write succeeded or failed ' +
+        '(try/finally), or alice reads the stale replica',
+    ).toBe('1 post(s), read on the primary');
+  });
+
   it('extends the window with every write', async () => {
     const router = makeRouter();
     await router.write('alice', addPost, ['alice', 'one']);

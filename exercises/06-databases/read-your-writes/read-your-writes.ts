@@ -8,7 +8,7 @@ export interface RouterOptions {
   primary: Db;
   /** An asynchronous copy of the primary: cheap to read, but possibly behind. */
   replica: Db;
-  /** How long after a user's write their reads stay on the primary, in milliseconds. */
+  /** How long a user's reads stay on the primary after the primary answered their write, in ms. */
   stickyMs: number;
   /** The current time in milliseconds. Default: Date.now. Tests pass a clock they control. */
   clock?: () => number;
@@ -21,7 +21,12 @@ export interface Router {
     sql: string,
     params?: unknown[],
   ): Promise<{ rows: T[] }>;
-  /** Runs a write on the primary and keeps userId's reads there for stickyMs. */
+  /**
+   * Runs a write on the primary and keeps userId's reads there for stickyMs, counted from when
+   * the primary answers: the write cannot replicate before it has committed, and a write that
+   * waited for a lock would otherwise use up the window before the user reads. A write that
+   * fails sticks too, since an error (a timeout, a dropped connection) can hide a commit.
+   */
   write<T = Record<string, unknown>>(
     userId: string,
     sql: string,

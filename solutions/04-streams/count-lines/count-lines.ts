@@ -4,7 +4,8 @@ const NEWLINE = 0x0a;
 
 /**
  * Counts the lines of the file at `path` without loading it into memory. A line ends with "\n"
- * (so "\r\n" counts once); a last line without a "\n" still counts, and an empty file has none.
+ * (so "\r\n" counts once); a "\r" on its own does not end a line, it is a character in it. A
+ * last line without a "\n" still counts, and an empty file has none.
  */
 export async function countLines(path: string): Promise<number> {
   let newlines = 0;

@@ -5,7 +5,11 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 
 export interface GzipFileOptions {
-  /** Aborting it stops the work, rejects with an AbortError and removes the partial output. */
+  /**
+   * Aborting it stops the work, rejects with an AbortError and removes the partial output, at any
+   * moment until the promise settles: the source may be read to the end while the compressor and
+   * dest are still busy, and dest is not complete until they are done.
+   */
   signal?: AbortSignal;
   /** An extra stage the raw bytes pass through before compression: a progress meter, a hash. */
   through?: Transform;

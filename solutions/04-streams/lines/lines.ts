@@ -2,7 +2,10 @@ import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
 export interface LinesOptions {
-  /** Longest line accepted, in characters as `String#length` counts them. Default: no limit. */
+  /**
+   * Longest line accepted, in characters as `String#length` counts them (UTF-16 code units, so
+   * "é" is 1 and "🚀" is 2), not in the bytes that encoded them. Default: no limit.
+   */
   maxLineLength?: number;
 }
 

@@ -6,7 +6,8 @@ export type Row = string | Uint8Array;
  * Writes every row to `writable`, in order, without ever letting its buffer grow much past its
  * highWaterMark. Resolves once every row has been flushed (the writable's callback for the last
  * one has run); rejects as soon as the writable fails. The writable is NOT ended, so the caller
- * can keep writing to it (a header, more batches) and decides when to call end().
+ * can keep writing to it (a header, more batches) and decides when to call end(); and every
+ * listener added here is removed before the call settles, so many calls leave none behind.
  */
 export async function writeAll(
   writable: Writable,
