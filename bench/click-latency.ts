@@ -7,44 +7,20 @@
  * Needs a build (`npm run build`; `npm run bench` does it) and a Chromium (test/e2e/chromium.ts
  * finds one as the browser tests do).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import { draftKey } from '../src/components/exercise/drafts.ts';
 import { requireChromium } from '../test/e2e/chromium.ts';
+import { median, solutionFiles, startBuiltServer, timedRun } from './built-server.ts';
 
 const CLICKS = 15;
 const SPAWNS = 10;
 const EXERCISE = '04-streams/lines';
 const LESSON = '/learn/04-streams/transform-streams/';
-const root = resolve(import.meta.dirname, '..');
-const port = 4380 + Math.floor(Math.random() * 9);
-const base = `http://127.0.0.1:${port}`;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-async function waitForServer(): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('The server did not start within 10 s.');
-}
-
-const solution = readFileSync(join(root, 'solutions', EXERCISE, 'lines.ts'), 'utf8');
-const server = spawn(process.execPath, [join(root, 'src', 'server', 'serve.ts')], {
-  env: { ...process.env, PORT: String(port) },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const files = solutionFiles(EXERCISE);
+const server = await startBuiltServer();
+const { base } = server;
 const found = requireChromium();
 const browser = await chromium.launch({
   executablePath: found.executablePath,
@@ -52,7 +28,6 @@ const browser = await chromium.launch({
 });
 
 try {
-  await waitForServer();
   const page = await browser.newPage();
   // The learner's code is the reference solution, as a saved draft; the local runner answers.
   await page.addInitScript(
@@ -60,7 +35,7 @@ try {
       localStorage.setItem('workbench:v1:runner-mode', 'local');
       localStorage.setItem(key, JSON.stringify({ files, savedAt: Date.now() }));
     },
-    { key: draftKey(EXERCISE), files: { 'lines.ts': solution } },
+    { key: draftKey(EXERCISE), files },
   );
   await page.goto(`${base}${LESSON}`);
   const panel = page.getByRole('region', { name: /lines\(\)/ });
@@ -99,18 +74,8 @@ try {
     clicks.push(ms);
   }
 
-  const body = JSON.stringify({ exerciseId: EXERCISE, files: { 'lines.ts': solution } });
   const api: number[] = [];
-  for (let i = 0; i < CLICKS; i += 1) {
-    const started = performance.now();
-    const response = await fetch(`${base}/api/run`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body,
-    });
-    await response.json();
-    api.push(performance.now() - started);
-  }
+  for (let i = 0; i < CLICKS; i += 1) api.push(await timedRun(base, EXERCISE, files));
 
   const spawns: number[] = [];
   for (let i = 0; i < SPAWNS; i += 1) {
@@ -129,5 +94,5 @@ try {
   console.log(row(`baseline: node -e 0 (median of ${SPAWNS})`, spawnMedian));
 } finally {
   await browser.close();
-  server.kill('SIGTERM');
+  server.stop();
 }

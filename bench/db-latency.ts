@@ -7,22 +7,12 @@
  *
  * Needs a build (`npm run build`; `npm run bench` does it).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { median, root, solutionFiles, startBuiltServer, timedRun } from './built-server.ts';
 
 const EXERCISE = process.argv[2] ?? '06-databases/transfer';
 const RUNS = 10;
 const COLD_STARTS = 3;
-const root = resolve(import.meta.dirname, '..');
-const port = 4380 + Math.floor(Math.random() * 9);
-const base = `http://127.0.0.1:${port}`;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** A fresh Node process that starts PGlite from nothing and answers one query. */
 function coldPglite(): number {
@@ -40,48 +30,11 @@ function coldPglite(): number {
   return performance.now() - started;
 }
 
-async function waitForServer(): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      if ((await fetch(`${base}/api/ready`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('The server did not become ready within 10 s.');
-}
-
-const server = spawn(process.execPath, [join(root, 'src', 'server', 'serve.ts')], {
-  env: { ...process.env, PORT: String(port) },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const server = await startBuiltServer();
 
 try {
-  await waitForServer();
-  const meta = JSON.parse(
-    readFileSync(join(root, 'exercises', EXERCISE, 'exercise.json'), 'utf8'),
-  ) as {
-    editable: string[];
-  };
-  const files = Object.fromEntries(
-    meta.editable.map((name) => [
-      name,
-      readFileSync(join(root, 'solutions', EXERCISE, name), 'utf8'),
-    ]),
-  );
-  const body = JSON.stringify({ exerciseId: EXERCISE, files });
-  const runOnce = async () => {
-    const started = performance.now();
-    const response = await fetch(`${base}/api/run`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body,
-    });
-    const result = (await response.json()) as { status: string };
-    if (result.status !== 'pass') throw new Error(`Expected a pass, got ${JSON.stringify(result)}`);
-    return performance.now() - started;
-  };
+  const files = solutionFiles(EXERCISE);
+  const runOnce = () => timedRun(server.base, EXERCISE, files);
 
   const first = await runOnce();
   const runs: number[] = [];
@@ -105,5 +58,5 @@ try {
     `  ratio: a whole Run costs ${(runMedian / coldMedian).toFixed(2)} x one cold PGlite start (target: well under 1)`,
   );
 } finally {
-  server.kill('SIGTERM');
+  server.stop();
 }
