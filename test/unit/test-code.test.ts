@@ -129,7 +129,8 @@ it('__proto__', () => { proto(); });
     const names = testNamesInOrder(source, file);
     const code = extractTestCode(source, file);
 
-    expect(names).toHaveLength(12);
+    // Every `it(` of the file, counted plainly, so adding a test to the exercise keeps this true.
+    expect(names).toHaveLength(source.match(/^\s*it\(/gm)?.length ?? -1);
     expect(names.every((name) => name.startsWith('lines() > '))).toBe(true);
     expect(names).toContain('lines() > joins a line that is split across two chunks');
     expect(Object.keys(code)).toEqual(names);
