@@ -3,7 +3,7 @@
  * port of its own, so a running site is left alone), the solution files of an exercise, and
  * the median. Needs a build (`npm run build`; `npm run bench` does it).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -69,4 +69,15 @@ export async function timedRun(
   const result = (await response.json()) as { status: string };
   if (result.status !== 'pass') throw new Error(`Expected a pass, got ${JSON.stringify(result)}`);
   return performance.now() - started;
+}
+
+/** The baseline every latency is compared with: a bare `node -e 0`, median of `count` spawns. */
+export function bareSpawnMedian(count: number): number {
+  const spawns: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const started = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    spawns.push(performance.now() - started);
+  }
+  return median(spawns);
 }

@@ -7,11 +7,16 @@
  * Needs a build (`npm run build`; `npm run bench` does it) and a Chromium (test/e2e/chromium.ts
  * finds one as the browser tests do).
  */
-import { spawnSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import { draftKey } from '../src/components/exercise/drafts.ts';
 import { requireChromium } from '../test/e2e/chromium.ts';
-import { median, solutionFiles, startBuiltServer, timedRun } from './built-server.ts';
+import {
+  bareSpawnMedian,
+  median,
+  solutionFiles,
+  startBuiltServer,
+  timedRun,
+} from './built-server.ts';
 
 const CLICKS = 15;
 const SPAWNS = 10;
@@ -77,14 +82,8 @@ try {
   const api: number[] = [];
   for (let i = 0; i < CLICKS; i += 1) api.push(await timedRun(base, EXERCISE, files));
 
-  const spawns: number[] = [];
-  for (let i = 0; i < SPAWNS; i += 1) {
-    const started = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    spawns.push(performance.now() - started);
-  }
+  const spawnMedian = bareSpawnMedian(SPAWNS);
 
-  const spawnMedian = median(spawns);
   const row = (label: string, ms: number) =>
     `  ${label.padEnd(34)}${ms.toFixed(0).padStart(6)} ms  ${(ms / spawnMedian).toFixed(1).padStart(5)} x`;
   console.log(`Click to results in Chromium, ${EXERCISE}, reference solution, local runner`);

@@ -6,8 +6,13 @@
  *
  * Needs a build (`npm run build`; `npm run bench` does it).
  */
-import { spawnSync } from 'node:child_process';
-import { median, solutionFiles, startBuiltServer, timedRun } from './built-server.ts';
+import {
+  bareSpawnMedian,
+  median,
+  solutionFiles,
+  startBuiltServer,
+  timedRun,
+} from './built-server.ts';
 
 const RUNS = 20;
 const SPAWNS = 10;
@@ -22,15 +27,9 @@ try {
   const warm: number[] = [];
   for (let i = 0; i < RUNS; i += 1) warm.push(await runOnce());
 
-  const spawns: number[] = [];
-  for (let i = 0; i < SPAWNS; i += 1) {
-    const started = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    spawns.push(performance.now() - started);
-  }
+  const spawnMedian = bareSpawnMedian(SPAWNS);
 
   const runMedian = median(warm);
-  const spawnMedian = median(spawns);
   console.log('Run latency, exercise 04-streams/lines, reference solution, through POST /api/run');
   console.log(`  first run (cold)          ${cold.toFixed(0).padStart(6)} ms`);
   console.log(
