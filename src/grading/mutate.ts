@@ -27,6 +27,7 @@ import {
 } from '../exercises/catalog.ts';
 import { HOOK_TIMEOUT_MS, testTimeoutFor } from '../runner/vitest/command.ts';
 import type { EquivalentMutant } from '../schemas/exercise.ts';
+import { recordMutationScores, updateReadme } from './exercise-table.ts';
 
 const installRoot = resolve(import.meta.dirname, '..', '..');
 const STRYKER = join(installRoot, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
@@ -205,6 +206,15 @@ async function main(): Promise<number> {
     const started = performance.now();
     const score = await mutateExercise(root, exercise);
     scores.push(score);
+    // Recorded as each exercise finishes, so a long run stopped halfway keeps what it measured.
+    await recordMutationScores(root, {
+      [id]: {
+        killed: score.killed,
+        survived: score.survived.length,
+        equivalent: score.equivalent,
+        measured: new Date().toISOString().slice(0, 10),
+      },
+    });
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     console.log(
       `${id.padEnd(36)} ${percent(score.score).padStart(8)}  ${score.killed} killed, ${score.survived.length} survived, ${score.equivalent} equivalent (${seconds} s)`,
@@ -215,6 +225,8 @@ async function main(): Promise<number> {
       );
     }
   }
+  if (await updateReadme(root))
+    console.log('README.md: the table of exercises shows the new scores.');
   const below = scores.filter((s) => s.score < 0.9);
   console.log(
     below.length === 0

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { exerciseMetaSchema } from '../schemas/exercise.ts';
 import { lessonSchema } from '../schemas/lesson.ts';
 import { trackSchema } from '../schemas/track.ts';
+import { markdownTable } from './markdown-table.ts';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;
 type JsonSchemaOrBoolean = JsonSchema | boolean;
@@ -171,26 +172,6 @@ function prose(text: string): string {
     .split(/(<[^<>]+>)/)
     .map((part, index) => (index % 2 === 1 ? code(part) : part.replaceAll('|', '\\|')))
     .join('');
-}
-
-/**
- * Columns padded the way Prettier prints Markdown tables, so `prettier --check` accepts the
- * generated doc. Widths count code points: right for the characters the schemas use, not for
- * East Asian wide characters.
- */
-function markdownTable(header: readonly string[], rows: readonly string[][]): string {
-  const width = (cell: string) => [...cell].length;
-  const widths = header.map((cell, column) =>
-    Math.max(3, width(cell), ...rows.map((row) => width(row[column] ?? ''))),
-  );
-  const line = (cells: readonly string[]) => {
-    const padded = widths.map((w, column) => {
-      const cell = cells[column] ?? '';
-      return cell + ' '.repeat(w - width(cell));
-    });
-    return `| ${padded.join(' | ')} |`;
-  };
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /**
