@@ -54,12 +54,31 @@ export function solutionFiles(exerciseId: string): Record<string, string> {
   );
 }
 
-/** One run through POST /api/run; throws unless the result is a pass. */
+/**
+ * Waits until the runner's warm sandboxes are all started again. A learner reads the results
+ * before the next Run, and the sandbox used by the last run is replaced meanwhile; runs fired
+ * back to back would time that replacement instead of the run.
+ */
+export async function untilWarm(base: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ready = (await (await fetch(`${base}/api/ready`)).json()) as {
+      sandbox: { warm?: { ready: number; target: number } };
+    };
+    const warm = ready.sandbox.warm;
+    if (!warm || warm.ready >= warm.target) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('The warm sandboxes were not replaced within 60 s.');
+}
+
+/** One run through POST /api/run, once the sandboxes are warm; throws unless it passes. */
 export async function timedRun(
   base: string,
   exerciseId: string,
   files: Record<string, string>,
 ): Promise<number> {
+  await untilWarm(base);
   const started = performance.now();
   const response = await fetch(`${base}/api/run`, {
     method: 'POST',

@@ -16,6 +16,7 @@ import {
   solutionFiles,
   startBuiltServer,
   timedRun,
+  untilWarm,
 } from './built-server.ts';
 
 const CLICKS = 15;
@@ -48,8 +49,9 @@ try {
   await panel.getByRole('textbox', { name: 'Code editor' }).waitFor({ state: 'attached' });
 
   /** Click to the frame that shows the results, timed inside the page. */
-  const clickToResults = () =>
-    page.evaluate(async () => {
+  const clickToResults = async () => {
+    await untilWarm(base);
+    return page.evaluate(async () => {
       const panel = document.querySelector<HTMLElement>('exercise-panel')!;
       const button = panel.querySelector<HTMLButtonElement>('button[data-action="run"]')!;
       const done = new Promise<void>((resolve) => {
@@ -69,6 +71,7 @@ try {
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       return { ms: performance.now() - started, status: panel.dataset['lastStatus'] };
     });
+  };
 
   const first = await clickToResults();
   if (first.status !== 'pass') throw new Error(`Expected a pass, got ${first.status}`);

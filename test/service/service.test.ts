@@ -183,6 +183,8 @@ describe('without a sandbox', () => {
       expect(ready.sandbox).toEqual({
         available: false,
         missing: ['sandboxing of learner code (WORKBENCH_SANDBOX=off)'],
+        // No sandbox, so nothing is started ahead of a run.
+        warm: { ready: 0, target: 0 },
       });
       expect((await run(server, solution)).result.status).toBe('pass');
     } finally {

@@ -113,6 +113,37 @@ describe('buildRunResult on recorded vitest runs', () => {
     expect(result.output).not.toContain('/WORKSPACE');
   });
 
+  it('names the test during which a process died part-way (no report, only events), keeping earlier results', () => {
+    // The busy-loop run's events, as if process.abort() had ended it instead of the time limit:
+    // with the in-process pool, the agent and its report die with the learner's code.
+    const result = buildRunResult({
+      ...recorded('timeout/busy-loop'),
+      timedOut: false,
+      exitCode: null,
+      processOutput: 'node[1]: abort() called\n    at /WORKSPACE/sum.ts:3:9',
+    });
+    expect(result).toMatchObject({ status: 'error', errorCode: 'process-crashed' });
+    expect(result.message).toBe(
+      'The process running the tests died during "sum() > adds two numbers", so no later test could run.',
+    );
+    expect(result.hint).toContain('process.abort()');
+    expect(result.tests.map((t) => t.status)).toEqual(['pass', 'fail', 'skip']);
+    expect(result.tests[1]?.message).toContain('died while this test was running');
+    expect(result.output).toContain('abort() called');
+    expect(result.output).not.toContain('/WORKSPACE');
+  });
+
+  it('says a process died while the code was loading when no test had started', () => {
+    const result = buildRunResult({
+      ...recorded('pass'),
+      report: undefined,
+      events: JSON.stringify({ type: 'load-start', t: 1 }),
+      exitCode: null,
+    });
+    expect(result.errorCode).toBe('process-crashed');
+    expect(result.message).toContain('while your code was loading, before any test started');
+  });
+
   it('treats a corrupt report like a missing one', () => {
     const result = buildRunResult({ ...recorded('pass'), report: '{"testResults": [' });
     expect(result.errorCode).toBe('process-crashed');

@@ -1,7 +1,8 @@
 /**
  * GET /api/ready: can this runner take a run now? 200 when runs can be taken, 503 while it is
  * shutting down or its queue is full. The body says whether runs are sandboxed and what is
- * missing, so an operator sees an unprotected runner at a glance.
+ * missing, so an operator sees an unprotected runner at a glance, and how many sandboxes are
+ * started and waiting (a benchmark waits for them, as a learner reading results would).
  */
 import type { APIRoute } from 'astro';
 import { runService, sandboxSupport } from '../../runner/local/instance.ts';
@@ -15,7 +16,11 @@ export const GET: APIRoute = () => {
   return new Response(
     JSON.stringify({
       status: ready ? 'ready' : 'not-ready',
-      sandbox: { available: sandbox.available, missing: sandbox.missing },
+      sandbox: {
+        available: sandbox.available,
+        missing: sandbox.missing,
+        warm: service.runner.warmSandboxes,
+      },
       runs: { ...service.status, maxConcurrent: service.maxConcurrent, maxQueue: service.maxQueue },
     }),
     {

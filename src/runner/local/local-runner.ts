@@ -118,6 +118,11 @@ export class LocalRunner implements Runner {
     await this.pool?.close();
   }
 
+  /** Sandboxes started ahead of runs and waiting for one, of how many are kept (/api/ready). */
+  get warmSandboxes(): { ready: number; target: number } {
+    return { ready: this.pool?.warm ?? 0, target: this.pool?.size ?? 0 };
+  }
+
   /** Whether runs are sandboxed, and what is missing: for /api/ready and the start-up warning. */
   get sandboxSupport(): SandboxSupport | undefined {
     return this.sandbox;

@@ -145,6 +145,13 @@ class EventIndex {
     }
   }
 
+  /** The test that started and never finished: the one running when the process stopped. */
+  running(): { id: string; name: string } | undefined {
+    return this.collected.find(
+      ({ id }) => this.started.has(id) && !this.ends.has(id) && !this.finished.has(id),
+    );
+  }
+
   /** The id of the `occurrence`-th test with this full name (names may repeat). */
   idFor(name: string, occurrence: number): string | undefined {
     return this.byName.get(name)?.[occurrence];
@@ -208,14 +215,16 @@ function fileProblem(file: JsonFile, sanitize: (text: string) => string): RunPro
 }
 
 /**
- * A run killed at its time limit left no JSON report, only events: results that reached the
- * reporter, and from inside the worker, which tests started and finished. The test that started
- * and never finished is the one that was running.
+ * The tests of a run that left no JSON report, from its events alone: results that reached
+ * the reporter, and from inside the test file, which tests started and finished. `unfinished`
+ * says what became of the test that started and never finished.
  */
-function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
-  const setup = artifacts.timeUp === 'setup';
-  const seconds = setup ? SETUP_LIMIT_SECONDS : artifacts.timeLimitSeconds;
-  const tests: TestResult[] = index.collected.map(({ id, name }) => {
+function testsFromEvents(
+  index: EventIndex,
+  artifacts: RunArtifacts,
+  stopped: { unfinished: Omit<TestResult, 'name'>; lost: string; notRun: string },
+): TestResult[] {
+  return index.collected.map(({ id, name }) => {
     const end = index.ends.get(id);
     const output = index.output.get(id);
     const base = {
@@ -229,32 +238,33 @@ function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
     }
     const finished = index.finished.get(id);
     if (finished) {
-      // It finished, but its details were still queued in the worker when the run was stopped.
+      // It finished, but its details had not reached the reporter when the run ended.
       return {
         ...base,
         status: finished,
-        ...(finished === 'fail'
-          ? { message: 'Failed; the details were lost when the run was stopped at the time limit.' }
-          : {}),
+        ...(finished === 'fail' ? { message: stopped.lost } : {}),
         durationMs: 0,
       };
     }
-    if (index.started.has(id)) {
-      return {
-        ...base,
-        status: 'timeout' as const,
-        message: setup
-          ? `Still running when the run was stopped after ${seconds} s of set-up.`
-          : `Still running when the time limit of ${seconds} s was reached.`,
-        durationMs: seconds * 1000,
-      };
-    }
-    return {
-      ...base,
-      status: 'skip' as const,
-      message: 'Not run: the run was stopped.',
-      durationMs: 0,
-    };
+    if (index.started.has(id)) return { ...base, ...stopped.unfinished };
+    return { ...base, status: 'skip' as const, message: stopped.notRun, durationMs: 0 };
+  });
+}
+
+/** A run killed at its time limit: the test that started and never finished was running. */
+function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
+  const setup = artifacts.timeUp === 'setup';
+  const seconds = setup ? SETUP_LIMIT_SECONDS : artifacts.timeLimitSeconds;
+  const tests = testsFromEvents(index, artifacts, {
+    unfinished: {
+      status: 'timeout',
+      message: setup
+        ? `Still running when the run was stopped after ${seconds} s of set-up.`
+        : `Still running when the time limit of ${seconds} s was reached.`,
+      durationMs: seconds * 1000,
+    },
+    lost: 'Failed; the details were lost when the run was stopped at the time limit.',
+    notRun: 'Not run: the run was stopped.',
   });
   const running = tests.find((t) => t.status === 'timeout');
   const where = running
@@ -297,22 +307,55 @@ function timeoutResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
 const WORKER_DIED =
   /\[vitest-pool\]: Worker \w+ emitted error|Worker exited unexpectedly|Channel closed|ERR_IPC_CHANNEL_CLOSED/;
 
+const PROCESS_DIED_HINT =
+  'Something ended the process at once: process.abort(), process.kill(), a crash inside a native module or a worker, or running out of memory. Find what your code does there that could end the process, and throw an error or return instead.';
+
 /** The problem to report when the test process died (and in which test), or undefined. */
 function workerCrash(index: EventIndex): { problem: RunProblem; during?: string } | undefined {
   if (!index.unhandled.some((error) => WORKER_DIED.test(error.message))) return undefined;
-  const running = index.collected.find(
-    ({ id }) => index.started.has(id) && !index.ends.has(id) && !index.finished.has(id),
-  );
+  const running = index.running();
   return {
     problem: {
       code: 'process-crashed',
       message: running
         ? `The process running the tests died during "${running.name}", so no later test could run.`
         : 'The process running the tests died before the tests could finish.',
-      hint: 'Something ended the process at once: process.abort(), a crash inside a native module or a worker, or running out of memory. Find what your code does there that could end the process, and throw an error or return instead.',
+      hint: PROCESS_DIED_HINT,
     },
     ...(running ? { during: running.name } : {}),
   };
+}
+
+/**
+ * The process that ran the tests ended without a report, part-way through: where the tests run
+ * in the same process as vitest (the warm sandbox's in-process pool), process.abort(), running
+ * out of memory or a signal ends both at once. The events say how far it got.
+ */
+function diedResult(index: EventIndex, artifacts: RunArtifacts): RunResult {
+  const tests = testsFromEvents(index, artifacts, {
+    unfinished: {
+      status: 'fail',
+      message: 'The process running the tests died while this test was running.',
+      durationMs: 0,
+    },
+    lost: 'Failed; the details were lost when the process died.',
+    notRun: 'Not run: the process running the tests had died.',
+  });
+  const running = index.running();
+  const message = running
+    ? `The process running the tests died during "${running.name}", so no later test could run.`
+    : index.started.size === 0 && index.loading > 0
+      ? 'The process running the tests died while your code was loading, before any test started.'
+      : 'The process running the tests died before the tests could finish.';
+  const printed = capText(artifacts.sanitize(artifacts.processOutput).trim(), RUN_OUTPUT_LIMIT);
+  return problemResult(
+    { code: 'process-crashed', message, hint: PROCESS_DIED_HINT },
+    {
+      tests,
+      durationMs: artifacts.durationMs,
+      ...(printed ? { output: printed } : {}),
+    },
+  );
 }
 
 export function buildRunResult(artifacts: RunArtifacts): RunResult {
@@ -334,6 +377,9 @@ export function buildRunResult(artifacts: RunArtifacts): RunResult {
     ? { output: capText(sanitize(index.looseOutput), RUN_OUTPUT_LIMIT) }
     : {};
   const report = parseReport(artifacts.report);
+  if (!report && (index.collected.length > 0 || index.loading > 0)) {
+    return diedResult(index, artifacts);
+  }
   if (!report) {
     const printed = capText(sanitize(artifacts.processOutput).trim(), RUN_OUTPUT_LIMIT);
     return problemResult(

@@ -1,6 +1,7 @@
 /**
- * Runs inside a warm sandbox. It pays vitest's start-up cost (importing vitest and creating
- * its server, about half a second) before there is a job, then waits on stdin. When the host
+ * Runs inside a warm sandbox. It pays vitest's start-up cost (importing vitest, creating its
+ * server and, through the in-process pool, importing the runtime that runs the test file)
+ * before there is a job, then waits on stdin. When the host
  * has written the exercise's files into the (read-only to us) workspace, it sends one line of
  * JSON and the tests start at once. One job per agent: it exits after, and the host starts a
  * fresh sandbox for the next learner, so nothing can leak from one run into another.
@@ -12,6 +13,11 @@ import { createInterface } from 'node:readline';
 import { createVitest } from 'vitest/node';
 
 import { READY } from './agent-protocol.ts';
+import { inProcessPool } from './in-process-pool.ts';
+
+// The learner's code runs in this process and may replace process.exit; the agent must still
+// be able to end the run.
+const exit = process.exit.bind(process);
 
 const [workspace, out, reporter] = process.argv.slice(2);
 if (!workspace || !out || !reporter) {
@@ -34,6 +40,7 @@ const vitest = await createVitest(
     fsModuleCache: false,
     maxWorkers: 1,
     isolate: true,
+    pool: inProcessPool(),
   },
   {},
 );
@@ -51,4 +58,4 @@ if (job.hookTimeoutMs) vitest.config.hookTimeout = job.hookTimeoutMs;
 await vitest.start();
 // The reporters have written everything by now; closing vitest's server properly would only
 // delay the result, and this process and its sandbox are thrown away anyway.
-process.exit(process.exitCode ?? 0);
+exit(process.exitCode ?? 0);

@@ -31,6 +31,15 @@ function discard(sandbox: WarmSandbox): Promise<void> {
   return sandbox.dispose();
 }
 
+/**
+ * What the agent itself takes of RLIMIT_DATA before any learner code runs: about 1.7 GB of
+ * writable address space (Node's own 0.6 GB, and 1.1 GB that importing vitest's server, its
+ * bundler's native module, reserves and barely touches). With the in-process pool the learner's
+ * code runs in that same process, so the agent's limit is the learner's share plus this; without
+ * it a database exercise (PGlite, about 1 GB) is stopped for memory nobody used.
+ */
+export const AGENT_RESERVED_DATA_BYTES = 2 * 1024 * 1024 * 1024;
+
 export interface PoolOptions {
   size: number;
   /** agent.ts in the installation (this module may run from a bundle elsewhere). */
@@ -66,6 +75,10 @@ export class SandboxPool {
 
   get warm(): number {
     return this.ready.length;
+  }
+
+  get size(): number {
+    return this.options.size;
   }
 
   /** Kills the waiting sandboxes, including those still starting, and removes their folders. */
@@ -126,7 +139,7 @@ export class SandboxPool {
         workDir,
         outDir,
         readOnly: [...install.readOnlyDirs, dirname(this.options.agentFile)],
-        limits,
+        limits: { ...limits, memoryBytes: limits.memoryBytes + AGENT_RESERVED_DATA_BYTES },
         env: { NO_COLOR: '1', CI: '1', [EVENTS_FILE_ENV]: join(SANDBOX_OUT, 'events.ndjson') },
         command: [
           process.execPath,
