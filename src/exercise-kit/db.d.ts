@@ -16,5 +16,11 @@ export type { PGlite };
 
 export function openDatabase(): Promise<PGlite>;
 
+/**
+ * For the runner, not for tests: opens the next openDatabase()'s database ahead of time (a
+ * warm sandbox does it before a run starts). Resolves when done; never rejects.
+ */
+export function preopenDatabase(): Promise<void>;
+
 /** Drops every table, index and type the previous test made: cheaper than a new database. */
 export function emptySchema(db: PGlite): Promise<void>;

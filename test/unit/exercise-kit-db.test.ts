@@ -4,7 +4,7 @@
  * fresh one, whatever the previous file left in it. Everywhere else close() closes.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type PGlite } from '@workbench/exercise-kit/db';
+import { openDatabase, preopenDatabase, type PGlite } from '@workbench/exercise-kit/db';
 import { REUSE_DATABASES_ENV } from '../../src/exercise-kit/env.js';
 import { ensurePreparedDatabase } from '../../src/runner/local/prepared-database.ts';
 import { resolve } from 'node:path';
@@ -23,6 +23,9 @@ afterEach(() => {
 const SCHEMAS = `SELECT nspname AS name FROM pg_namespace WHERE nspname !~ '^pg_(toast_)?temp_'`;
 
 /** The same PGlite underneath: its Emscripten module object is shared. */
+/** Where the kit keeps a database opened ahead (exercise-kit/db.js). */
+const PREOPENED = Symbol.for('workbench.exercise-kit.preopened-database');
+
 const sameInstance = (a: PGlite, b: PGlite) => Reflect.get(a, 'mod') === Reflect.get(b, 'mod');
 
 async function names(db: PGlite, sql: string): Promise<string[]> {
@@ -94,6 +97,36 @@ describe('openDatabase() in a course check batch', () => {
       await names(replica, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`),
     ).toEqual([]);
     await Promise.all([primary.close(), replica.close()]);
+  }, 120_000);
+});
+
+describe('preopenDatabase(), what a warm sandbox for database exercises does first', () => {
+  it('hands its database to the first openDatabase() only; the next one is fresh', async () => {
+    await preopenDatabase();
+    const [first, second] = [await openDatabase(), await openDatabase()];
+    expect(sameInstance(first, second)).toBe(false);
+    await first.exec('CREATE TABLE seen_by_first (x int)');
+    expect(
+      await names(second, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`),
+    ).toEqual([]);
+    await Promise.all([first.close(), second.close()]);
+  }, 120_000);
+
+  it('hands out the database it opened ahead, not a new one', async () => {
+    await preopenDatabase();
+    const preopened = (await Reflect.get(globalThis, PREOPENED)) as PGlite;
+    const db = await openDatabase();
+    expect(sameInstance(db, preopened)).toBe(true);
+    await db.close();
+  }, 120_000);
+
+  it('opens a fresh database when opening ahead failed, instead of failing the tests', async () => {
+    const failed = Promise.reject(new Error('no memory left while opening ahead'));
+    failed.catch(() => {});
+    Reflect.set(globalThis, PREOPENED, failed);
+    const db = await openDatabase();
+    expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
+    await db.close();
   }, 120_000);
 });
 

@@ -34,9 +34,10 @@ import { ensurePreparedDatabase, opensDatabase } from './prepared-database.ts';
 import { killGroup } from './process-groups.ts';
 import { runProcess, supervise, type ProcessLimits, type ProcessOutcome } from './run-process.ts';
 import { scriptRunResult, testRunResult, type ResultContext } from './run-result.ts';
-import { SandboxPool, type WarmSandbox } from './sandbox/pool.ts';
+import type { WarmSandbox } from './sandbox/pool.ts';
 import { DEFAULT_LIMITS, type SandboxLimits, type SandboxSupport } from './sandbox/sandbox.ts';
 import { UidPool } from './sandbox/uid-pool.ts';
+import { WarmPools } from './sandbox/warm-pools.ts';
 import { lockFolders, planProcess, type InsidePaths } from './sandboxed-process.ts';
 import { resolveVitestInstall } from './vitest-install.ts';
 import {
@@ -79,6 +80,11 @@ export interface LocalRunOptions extends RunOptions {
   onArtifacts?: (artifacts: RunArtifacts, workspaceDir: string) => void;
 }
 
+/** The code a run of the exercise loads besides the learner's: what decides its set-up. */
+function exerciseSources(exercise: Exercise): string[] {
+  return [...exercise.tests, ...exercise.support].map((f) => f.content);
+}
+
 export class LocalRunner implements Runner {
   readonly label = `Local runner · Node ${process.versions.node}`;
   private readonly courseRoot: string;
@@ -87,7 +93,7 @@ export class LocalRunner implements Runner {
   private readonly options: LocalRunnerOptions;
   private readonly sandbox: SandboxSupport | undefined;
   private readonly uids = new UidPool();
-  private readonly pool: SandboxPool | undefined;
+  private readonly pool: WarmPools | undefined;
   private progressSource: string | undefined;
 
   constructor(options: LocalRunnerOptions) {
@@ -97,7 +103,7 @@ export class LocalRunner implements Runner {
     this.install = resolveVitestInstall(this.installRoot);
     this.sandbox = options.sandbox;
     if (options.warm && this.sandbox?.available) {
-      this.pool = new SandboxPool({
+      this.pool = new WarmPools({
         size: options.warm,
         agentFile: join(this.installRoot, 'src', 'runner', 'local', 'sandbox', 'agent.ts'),
         install: this.install,
@@ -120,7 +126,7 @@ export class LocalRunner implements Runner {
 
   /** Sandboxes started ahead of runs and waiting for one, of how many are kept (/api/ready). */
   get warmSandboxes(): { ready: number; target: number } {
-    return { ready: this.pool?.warm ?? 0, target: this.pool?.size ?? 0 };
+    return this.pool?.status ?? { ready: 0, target: 0 };
   }
 
   /** Whether runs are sandboxed, and what is missing: for /api/ready and the start-up warning. */
@@ -162,7 +168,7 @@ export class LocalRunner implements Runner {
     options: LocalRunOptions = {},
   ): Promise<RunResult> {
     try {
-      await this.prepareFor([...exercise.tests, ...exercise.support].map((f) => f.content));
+      await this.prepareFor(exerciseSources(exercise));
       return this.pool && !options.onArtifacts
         ? await this.runWarm(exercise, files, options)
         : await this.runCold(exercise, files, options);
@@ -297,7 +303,7 @@ export class LocalRunner implements Runner {
   ): Promise<RunResult> {
     let sandbox: WarmSandbox;
     try {
-      sandbox = await this.pool!.take();
+      sandbox = await this.pool!.take(opensDatabase(exerciseSources(exercise)));
     } catch {
       // No warm sandbox could be started (the error is logged): start one for this run.
       return this.runCold(exercise, files, options);

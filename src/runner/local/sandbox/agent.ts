@@ -6,22 +6,22 @@
  * JSON and the tests start at once. One job per agent: it exits after, and the host starts a
  * fresh sandbox for the next learner, so nothing can leak from one run into another.
  *
- * Usage (inside the sandbox): node agent.ts <workspace> <out dir> <events reporter>
+ * Usage (inside the sandbox): node agent.ts <workspace> <out dir> <events reporter> [--database]
  * Options are the same as the command line the cold path uses (vitest/command.ts).
  */
 import { createInterface } from 'node:readline';
 import { createVitest } from 'vitest/node';
 
-import { READY } from './agent-protocol.ts';
+import { DATABASE_FLAG, READY } from './agent-protocol.ts';
 import { inProcessPool } from './in-process-pool.ts';
 
 // The learner's code runs in this process and may replace process.exit; the agent must still
 // be able to end the run.
 const exit = process.exit.bind(process);
 
-const [workspace, out, reporter] = process.argv.slice(2);
+const [workspace, out, reporter, ...flags] = process.argv.slice(2);
 if (!workspace || !out || !reporter) {
-  console.error('usage: agent.ts <workspace> <out dir> <events reporter>');
+  console.error('usage: agent.ts <workspace> <out dir> <events reporter> [--database]');
   process.exit(2);
 }
 
@@ -44,6 +44,12 @@ const vitest = await createVitest(
   },
   {},
 );
+if (flags.includes(DATABASE_FLAG)) {
+  // A sandbox kept for database exercises: the run's first openDatabase() gets this one, and
+  // the learner's Run does not wait for PostgreSQL to start (exercise-kit/db.js).
+  const { preopenDatabase } = await import('../../../exercise-kit/db.js');
+  await preopenDatabase();
+}
 process.stdout.write(`${READY}\n`);
 
 const lines = createInterface({ input: process.stdin });

@@ -14,7 +14,7 @@ import { killGroup, trackGroup } from '../process-groups.ts';
 import { SANDBOX_OUT, SANDBOX_WORK, sandboxArgv, type SandboxLimits } from './sandbox.ts';
 import type { UidPool } from './uid-pool.ts';
 
-import { READY } from './agent-protocol.ts';
+import { DATABASE_FLAG, READY } from './agent-protocol.ts';
 
 export interface WarmSandbox {
   base: string;
@@ -48,6 +48,8 @@ export interface PoolOptions {
   limits: SandboxLimits;
   uids: UidPool | undefined;
   tmpDir?: string;
+  /** Each agent opens the run's first database ahead of it (for database exercises). */
+  database?: boolean;
 }
 
 export class SandboxPool {
@@ -147,6 +149,7 @@ export class SandboxPool {
           SANDBOX_WORK,
           SANDBOX_OUT,
           install.reporterFile,
+          ...(this.options.database ? [DATABASE_FLAG] : []),
         ],
       });
       const child = spawn(argv[0]!, argv.slice(1), {
