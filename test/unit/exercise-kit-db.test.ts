@@ -105,6 +105,10 @@ describe('preopenDatabase(), what a warm sandbox for database exercises does fir
     await preopenDatabase();
     const [first, second] = [await openDatabase(), await openDatabase()];
     expect(sameInstance(first, second)).toBe(false);
+    expect(
+      await names(first, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`),
+      'opening ahead warms PostgreSQL up, and must leave nothing of it behind',
+    ).toEqual([]);
     await first.exec('CREATE TABLE seen_by_first (x int)');
     expect(
       await names(second, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`),

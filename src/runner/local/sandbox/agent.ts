@@ -15,9 +15,10 @@ import { createVitest } from 'vitest/node';
 import { DATABASE_FLAG, READY } from './agent-protocol.ts';
 import { inProcessPool } from './in-process-pool.ts';
 
-// The learner's code runs in this process and may replace process.exit; the agent must still
-// be able to end the run.
+// The learner's code runs in this process and may replace process.exit and process.kill; the
+// agent must still be able to end the run.
 const exit = process.exit.bind(process);
+const kill = process.kill.bind(process);
 
 const [workspace, out, reporter, ...flags] = process.argv.slice(2);
 if (!workspace || !out || !reporter) {
@@ -62,6 +63,9 @@ const job = JSON.parse(line ?? '{}') as { testTimeoutMs?: number; hookTimeoutMs?
 if (job.testTimeoutMs) vitest.config.testTimeout = job.testTimeoutMs;
 if (job.hookTimeoutMs) vitest.config.hookTimeout = job.hookTimeoutMs;
 await vitest.start();
-// The reporters have written everything by now; closing vitest's server properly would only
-// delay the result, and this process and its sandbox are thrown away anyway.
-exit(process.exitCode ?? 0);
+// The reporters have written everything by now (stdout and stderr are pipes, written
+// synchronously). A normal exit would tear the runtime down first, which with PGlite's
+// WebAssembly memory takes seconds the learner would wait for; this process and its sandbox
+// are thrown away, so it ends at once. The report, not the exit status, carries the result.
+kill(process.pid, 'SIGKILL');
+exit(1);
