@@ -181,6 +181,31 @@ describe('toDataURL(), parseDataURL() and encodedLength()', () => {
     ).toMatch(/^TypeError: .*base64/i);
   });
 
+  it('parseDataURL() takes ";base64" as the marker only at the end of the media type', () => {
+    expect(
+      parsedText('data:text/plain;base64x,aGk='),
+      '";base64x" is another parameter, not the marker: the payload is not base64, and stays ' +
+        'the four bytes "aGk="',
+    ).toMatch(/ "aGk="$/);
+    expect(
+      parsedText('data:text/plain;base64;charset=utf-8,aGk='),
+      'the marker is the last thing before the comma: here ";charset=utf-8" follows it, so ' +
+        'the payload is not base64 (fetch() gives "aGk=" too)',
+    ).toMatch(/ "aGk="$/);
+  });
+
+  it('parseDataURL() drops the spaces around the media type and before ";base64"', () => {
+    expect(
+      parsedText('data: text/plain ,hi'),
+      'spaces around the media type are not part of it',
+    ).toBe('text/plain "hi"');
+    expect(
+      parsedText('data:text/plain ;base64,aGk='),
+      'the space before ";base64" is not part of the media type either: trim what is left ' +
+        'once the marker is gone',
+    ).toBe('text/plain "hi"');
+  });
+
   it('parseDataURL() percent-decodes a payload without ;base64 into bytes', () => {
     expect(
       parsedText('data:text/plain;charset=utf-8,caf%C3%A9%20%F0%9F%91%8B'),
@@ -265,6 +290,16 @@ describe('toDataURL(), parseDataURL() and encodedLength()', () => {
     expect(
       rejection('data:text/plain;base64,aGkxY'),
       'five characters cannot be base64 of anything: the last one holds only 6 bits',
+    ).toMatch(/^TypeError: .*base64/i);
+    expect(
+      rejection('data:text/plain;base64,aG=k'),
+      '"=" is padding, which only ends the payload: one in the middle is an error, not a ' +
+        'character to drop',
+    ).toMatch(/^TypeError: .*base64/i);
+    expect(
+      rejection('data:text/plain;base64,aG='),
+      'padding completes a group of four characters: "aG=" is neither padded ("aG==") nor ' +
+        'unpadded ("aG"), and fetch() rejects it',
     ).toMatch(/^TypeError: .*base64/i);
   });
 

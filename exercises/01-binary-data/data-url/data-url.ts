@@ -13,15 +13,17 @@ export function toDataURL(bytes: Uint8Array, mime: string): string {
 
 /**
  * Reads a data: URL back into its MIME type and bytes:
- * - the scheme and the ";base64" marker are case-insensitive;
- * - the MIME type keeps its parameters ("text/plain;charset=utf-8"); when it is omitted it is
- *   "text/plain;charset=US-ASCII", and parameters without a type get "text/plain" in front;
+ * - the scheme and the ";base64" marker are case-insensitive; the marker counts only at the
+ *   very end of the media type, just before the comma ("data:;base64x,..." is not base64);
+ * - the MIME type keeps its parameters ("text/plain;charset=utf-8") but not the spaces around
+ *   it or before ";base64"; when it is omitted it is "text/plain;charset=US-ASCII", and
+ *   parameters without a type get "text/plain" in front;
  * - everything from the first "#" on is a fragment: it belongs to the URL, not to the data, so
  *   "data:,a#b" carries "a" (a "#" inside the data is written %23);
  * - %XX escapes in the payload are bytes; a "%" without two hex digits after it stays a "%";
  * - a ;base64 payload may omit its "=" padding and may be broken into lines: ASCII whitespace
  *   (space, tab, CR, LF, form feed) is removed before decoding, as fetch() does. What remains
- *   must be standard base64.
+ *   must be standard base64, with "=" only as padding at the end of a last group of four.
  * Throws a TypeError whose message says what is wrong: a scheme other than data: (the message
  * mentions "data:"), no comma (it mentions "comma"), or invalid base64 (it mentions "base64").
  */

@@ -118,6 +118,16 @@ describe('readPngHeader()', () => {
       'all 8 signature bytes must match, not just "PNG": a "\\r\\n" turned into "\\n" means ' +
         'the file was damaged in transfer',
     ).toBe('ERR_BAD_SIGNATURE');
+
+    // A 7-bit channel cleared the high bit of the first byte, 0x89, which is there to catch
+    // exactly that. Everything after it, the IHDR chunk included, is where it belongs.
+    const sevenBit = png({ width: 1, height: 1 });
+    sevenBit[0] = 0x09;
+    expect(
+      outcome(() => readPngHeader(sevenBit)),
+      'compare every byte of the signature, the first one (0x89) too: this file has a perfect ' +
+        'IHDR chunk, only its first byte is wrong',
+    ).toBe('ERR_BAD_SIGNATURE');
   });
 
   it('throws ERR_BAD_SIGNATURE when the first chunk is not IHDR', () => {

@@ -145,6 +145,10 @@ describe('hexDump()', () => {
       '00000000: 61 62 63 64 65 66 67 68 69 6a 6b 6c 6d 6e 6f 70 71 72 73 74  abcdefghijklmnopqrst\n' +
         '00000014: 75 76 77 78 79 7a                                            uvwxyz\n',
     );
+    expect(
+      hexDump(ascii('ab'), { width: 1 }),
+      'width 1 is the smallest positive integer, and valid: one byte per row',
+    ).toBe('00000000: 61  a\n00000001: 62  b\n');
   });
 
   it('dumps only the bytes of the view it is given, not the whole underlying buffer', () => {

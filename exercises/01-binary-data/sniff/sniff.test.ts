@@ -83,6 +83,10 @@ describe('sniff() and checkUpload()', () => {
     expect(sniffed(bytes(['RIFF', 0x24, 0, 0, 0, 'WAVEfmt '], 64)), message).toBe('null');
     expect(sniffed(bytes(['RIFF', 0x24, 0, 0, 0, 'AVI LIST'], 64)), message).toBe('null');
     expect(sniffed(bytes(['WEBP', 0x24, 0, 0, 0, 'RIFF'], 64)), message).toBe('null');
+    expect(
+      sniffed(bytes(['RIFX', 0x24, 0, 0, 0, 'WEBPVP8 '], 64)),
+      '"WEBP" at bytes 8-11 is not enough either: it takes "RIFF" at bytes 0-3 as well',
+    ).toBe('null');
   });
 
   it('sniff() returns null for content without a known signature', () => {
@@ -207,6 +211,15 @@ describe('sniff() and checkUpload()', () => {
         checkUpload({ name: 'cat.png', type: 'image/png; charset=binary', bytes: PNG }, imagesOnly),
       ),
       'parameters after ";" do not change the type',
+    ).toBe('ok image/png');
+    expect(
+      summary(
+        checkUpload(
+          { name: 'cat.png', type: 'image/png ; charset=binary', bytes: PNG },
+          imagesOnly,
+        ),
+      ),
+      'the spaces between the type and ";" are not part of it either: trim the essence',
     ).toBe('ok image/png');
     expect(
       summary(checkUpload({ name: 'cat.png', type: '', bytes: PNG }, imagesOnly)),

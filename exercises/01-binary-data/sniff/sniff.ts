@@ -53,7 +53,8 @@ export function sniff(bytes: Uint8Array): Sniffed | null {
  * 2. content sniff() does not recognise: 'unknown-type';
  * 3. a sniffed type that is not in policy.allow: 'type-not-allowed';
  * 4. a declared type (file.type) that is not the sniffed type: 'type-mismatch'. Compare the
- *    essence (lower case, without "; parameters"); an empty declared type is no claim.
+ *    essence (lower case, without "; parameters" and the spaces around it); an empty declared
+ *    type is no claim.
  * On success, returns the sniffed type. Every rejection has a message for the client.
  */
 export function checkUpload(file: Upload, policy: UploadPolicy): UploadVerdict {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,8 +23,13 @@ let server: Server;
 let url: string;
 /** Options for the requests of the current test; the server reads them on each request. */
 let options: Omit<UploadOptions, 'dir'>;
-/** What handleUpload() returned (or will return) for each request, in arrival order. */
-let results: Array<Promise<Answer>>;
+/**
+ * What handleUpload() returned (or will return) for each request, in arrival order; `threw`
+ * says it threw or rejected instead, which the server answers with a 500.
+ */
+let results: Array<Promise<Answer & { threw?: string }>>;
+/** Settles once the server has read each request's body to its end, in arrival order. */
+let bodiesRead: Array<Promise<'read to the end'>>;
 
 beforeEach(async () => {
   base = await mkdtemp(join(tmpdir(), 'upload-handler-'));
@@ -32,9 +37,15 @@ beforeEach(async () => {
   await mkdir(dir);
   options = {};
   results = [];
+  bodiesRead = [];
   server = createServer((req, res) => {
+    bodiesRead.push(new Promise((resolve) => req.once('end', () => resolve('read to the end'))));
     const result = (async () => handleUpload(req, { dir, ...options }))().catch(
-      (error: unknown) => ({ status: 500, body: { error: `handleUpload() threw: ${error}` } }),
+      (error: unknown) => ({
+        status: 500,
+        body: { error: `handleUpload() threw: ${error}` },
+        threw: String(error),
+      }),
     );
     results.push(result);
     void result.then(({ status, body }) => {
@@ -72,6 +83,12 @@ function file(content: Uint8Array<ArrayBuffer>, type: string): Blob {
 async function post(form: FormData): Promise<Answer> {
   const res = await fetch(url, { method: 'POST', body: form });
   return { status: res.status, body: await res.json() };
+}
+
+/** Whether a failed answer says what went wrong, as `{ error: "<message>" }`. */
+function explainsError(answer: Answer): boolean {
+  const error = (answer.body as { error?: unknown } | null)?.error;
+  return typeof error === 'string' && error.length > 0;
 }
 
 /** The directory's contents, sorted. */
@@ -200,12 +217,16 @@ describe('handleUpload()', () => {
     const form = new FormData();
     const exe = new TextEncoder().encode('MZ\u0090\u0000 this is not an image');
     form.append('photo', file(exe, 'image/png'), 'cat.png');
-    const { status } = await post(form);
+    const answer = await post(form);
     expect(
-      status,
+      answer.status,
       'a part labelled image/png whose bytes are not a PNG must get 415: never trust the ' +
         "client's Content-Type (or file name), sniff the first bytes",
     ).toBe(415);
+    expect(
+      explainsError(answer),
+      `a failure answers { error: "<what went wrong>" } (body: ${JSON.stringify(answer.body)})`,
+    ).toBe(true);
     expect(await listing(), 'a rejected file must not stay in dir, not even partly').toEqual([]);
   });
 
@@ -233,6 +254,34 @@ describe('handleUpload()', () => {
     ).toBe(415);
   });
 
+  it('types bytes that match no signature application/octet-stream', async () => {
+    options = { allow: ['application/octet-stream'] };
+    const notes = new TextEncoder().encode('meeting notes, no signature here');
+    const upload = openUpload();
+    // A part with no filename is still a file when it is typed application/octet-stream.
+    await upload.write(
+      `--${BOUNDARY}\r\n` +
+        'Content-Disposition: form-data; name="notes"\r\n' +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    await upload.write(notes);
+    await upload.write(CLOSE);
+    upload.end();
+    const answer = await within(upload.response, 2000);
+    expect(
+      answer === 'timed out' ? answer : answer.status,
+      'bytes that match none of the signatures are application/octet-stream, which this ' +
+        `allow list accepts (answer: ${JSON.stringify(answer)})`,
+    ).toBe(200);
+    const { files } = (answer as Answer).body as UploadBody;
+    expect(
+      files.map(({ field, filename, type, size }) => ({ field, filename, type, size })),
+      "the sniffed type is application/octet-stream, and a part sent without a file name has the filename ''",
+    ).toEqual([
+      { field: 'notes', filename: '', type: 'application/octet-stream', size: notes.length },
+    ]);
+  });
+
   it('sniffs a signature whose bytes arrive in separate chunks', async () => {
     options = { allow: ['image/png'] };
     const photo = bytes(PNG, 4000);
@@ -253,6 +302,41 @@ describe('handleUpload()', () => {
     ).toBe(200);
   });
 
+  it('sniffs a file shorter than a signature once it has ended', async () => {
+    options = { allow: ['application/pdf'] };
+    const tiny = new TextEncoder().encode('%PDF-');
+    const form = new FormData();
+    form.append('doc', file(tiny, 'application/pdf'), 'tiny.pdf');
+    const { status, body } = await post(form);
+    expect(
+      status,
+      'a file of 5 bytes, "%PDF-", ends before you have 8 bytes to sniff: sniff what there ' +
+        `is once the file ends, and save it (body: ${JSON.stringify(body)})`,
+    ).toBe(200);
+    const saved = (body as UploadBody).files[0];
+    expect(
+      saved?.type,
+      'a file that ends before 8 bytes must be sniffed then: these 5 bytes are a PDF signature',
+    ).toBe('application/pdf');
+    expect(
+      Buffer.compare(await readFile(join(dir, saved?.savedAs ?? 'missing')), tiny),
+      'the bytes held back for sniffing must be written to the file too',
+    ).toBe(0);
+
+    const form2 = new FormData();
+    form2.append('report', file(bytes(PDF, 3000), 'application/pdf'), 'report.pdf');
+    form2.append('empty', file(new Uint8Array(0), 'application/pdf'), 'empty.pdf');
+    expect(
+      (await post(form2)).status,
+      'a file that ends before 8 bytes must still be checked: an empty file is no PDF',
+    ).toBe(415);
+    expect(
+      await listing(),
+      'a short file rejected at its end fails the request like any other: the first file ' +
+        'of the request must not stay in dir',
+    ).toEqual([saved?.savedAs]);
+  });
+
   it('accepts a file of exactly maxFileBytes and answers 413 one byte over', async () => {
     options = { maxFileBytes: 1000 };
     const exact = new FormData();
@@ -266,7 +350,12 @@ describe('handleUpload()', () => {
 
     const over = new FormData();
     over.append('photo', file(bytes(PNG, 1001), 'image/png'), 'over.png');
-    expect((await post(over)).status, 'one byte over maxFileBytes is too large').toBe(413);
+    const tooLarge = await post(over);
+    expect(tooLarge.status, 'one byte over maxFileBytes is too large').toBe(413);
+    expect(
+      explainsError(tooLarge),
+      `a failure answers { error: "<what went wrong>" } (body: ${JSON.stringify(tooLarge.body)})`,
+    ).toBe(true);
     expect(
       await listing(),
       'only the first, accepted file may be in dir: delete what you wrote of the rejected one',
@@ -304,6 +393,38 @@ describe('handleUpload()', () => {
     upload.destroy();
   });
 
+  it('answers 415 as soon as the first 8 bytes show a type not allowed', async () => {
+    const upload = openUpload();
+    await upload.write(fileHead('photo', 'photo.png', 'image/png'));
+    // The first bytes of a Windows executable, and then the client goes quiet.
+    await upload.write(Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]));
+    const answer = await within(upload.response, 1500);
+    expect(
+      answer === 'timed out' ? 'no answer while the client was still sending' : answer.status,
+      '8 bytes, the longest signature, are enough to refuse a file: decide then, not once ' +
+        'the whole file has arrived',
+    ).toBe(415);
+    expect(await listing(), 'no partial file may stay in dir after a 415').toEqual([]);
+    upload.destroy();
+  });
+
+  it('reads the rest of the body after a failure, so the client can finish sending', async () => {
+    const upload = openUpload();
+    await upload.write(fileHead('photo', 'photo.png', 'image/png'));
+    await upload.write(new TextEncoder().encode('this is no PNG at all'));
+    const answer = await within(upload.response, 1500);
+    expect(answer === 'timed out' ? answer : answer.status, 'the file is not a PNG').toBe(415);
+    // The client has not looked at the answer yet: it sends the rest of its body.
+    void upload.write(bytes([], 512 * 1024)).catch(() => {});
+    void upload.write(CLOSE).catch(() => {});
+    upload.end();
+    expect(
+      await within(bodiesRead[0] ?? Promise.resolve('no request'), 2000),
+      'after answering, keep reading (and discarding) the request: stop feeding the parser ' +
+        '(unpipe) and resume() the request, or a client that is still sending stalls',
+    ).toBe('read to the end');
+  });
+
   it('fails the whole request, keeping no file, when a later file is rejected', async () => {
     const form = new FormData();
     form.append('first', file(bytes(PNG, 3000), 'image/png'), 'good.png');
@@ -328,11 +449,16 @@ describe('handleUpload()', () => {
     tooMany.append('a', '1');
     tooMany.append('b', '2');
     tooMany.append('c', '3');
+    const answer = await post(tooMany);
     expect(
-      (await post(tooMany)).status,
+      answer.status,
       "more than maxFields text fields must get 413 (busboy's limits.fields and its " +
         "'fieldsLimit' event)",
     ).toBe(413);
+    expect(
+      explainsError(answer),
+      `a failure answers { error: "<what went wrong>" } (body: ${JSON.stringify(answer.body)})`,
+    ).toBe(true);
     expect(await listing(), 'the failed request must not leave its file behind').toEqual([]);
   });
 
@@ -346,6 +472,22 @@ describe('handleUpload()', () => {
       noBoundary.status,
       'a multipart Content-Type without a boundary cannot be parsed: busboy() throws, answer 400',
     ).toBe(400);
+    const body: unknown = await noBoundary.json();
+    expect(
+      explainsError({ status: noBoundary.status, body }),
+      `a failure answers { error: "<what went wrong>" } (body: ${JSON.stringify(body)})`,
+    ).toBe(true);
+
+    const noParts = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      body: 'hello',
+    });
+    expect(
+      noParts.status,
+      "a body without a single delimiter is malformed too, file or no file: busboy emits 'error', " +
+        'answer 400',
+    ).toBe(400);
 
     const cutOff = await fetch(url, {
       method: 'POST',
@@ -358,6 +500,71 @@ describe('handleUpload()', () => {
         'answer 400',
     ).toBe(400);
     expect(await listing(), 'the half-received file must be deleted').toEqual([]);
+  });
+
+  it('keeps no file when the body breaks off after a complete file', async () => {
+    const photo = bytes(PNG, 3000);
+    const upload = openUpload();
+    await upload.write(fileHead('first', 'whole.png', 'image/png'));
+    await upload.write(photo);
+    await upload.write(`\r\n--${BOUNDARY}\r\nContent-Disposition: form-da`);
+    // Let the first file reach the disk completely (and a little more time to be done with it)
+    // before the body ends in the middle of the second part's headers.
+    const fileIsWhole = async () =>
+      (await Promise.all((await listing()).map((name) => stat(join(dir, name))))).some(
+        ({ size }) => size === photo.length,
+      );
+    for (let i = 0; i < 50 && !(await fileIsWhole()); i++) await sleep(20);
+    await sleep(50);
+    upload.end();
+    const answer = await within(upload.response, 2000);
+    expect(
+      answer === 'timed out' ? answer : answer.status,
+      "a body that ends before the closing boundary is malformed: busboy emits 'error', " +
+        'answer 400',
+    ).toBe(400);
+    expect(
+      await listing(),
+      "the request failed, so its complete first file must go too: busboy's 'close' follows " +
+        "its 'error', and must not give the files of a failed request their final names",
+    ).toEqual([]);
+  });
+
+  it('answers 500 when a file cannot be written to dir', async () => {
+    dir = join(base, 'missing');
+    const form = new FormData();
+    form.append('photo', file(bytes(PNG, 2000), 'image/png'), 'beach.png');
+    const answer = await within(post(form), 2000);
+    expect(
+      answer === 'timed out' ? 'no answer' : answer.status,
+      "a disk error (here dir does not exist) is the server's fault: answer 500, not 400",
+    ).toBe(500);
+    expect(
+      (await results[0])?.threw ?? 'resolved',
+      'handleUpload() must resolve with the answer, not reject: removing temporary files that ' +
+        'were never created is no error (rm with force)',
+    ).toBe('resolved');
+    expect(
+      explainsError(answer as Answer),
+      `a failure answers { error: "<what went wrong>" } (answer: ${JSON.stringify(answer)})`,
+    ).toBe(true);
+  });
+
+  it('answers 500 when a file cannot be given its final name', async () => {
+    const upload = openUpload();
+    await upload.write(fileHead('photo', 'beach.png', 'image/png'));
+    await upload.write(bytes(PNG, 4000));
+    for (let i = 0; i < 50 && (await listing()).length === 0; i++) await sleep(20);
+    // Something else (a clean-up job, an operator) deletes the temporary file under our feet.
+    for (const name of await listing()) await rm(join(dir, name));
+    await upload.write(CLOSE);
+    upload.end();
+    const answer = await within(upload.response, 2000);
+    expect(
+      answer === 'timed out' ? 'no answer' : answer.status,
+      'renaming the temporary file fails here: that is a disk error too, answer 500 instead ' +
+        'of leaving the request without an answer',
+    ).toBe(500);
   });
 
   it('deletes the partial file and settles when the client disconnects mid-upload', async () => {
@@ -374,6 +581,11 @@ describe('handleUpload()', () => {
       'a client that disconnects never ends the request, so busboy never finishes: listen for ' +
         "the request's 'close' event (req.complete is false) and fail the upload",
     ).toBe('settled');
+    expect(
+      explainsError(outcome as Answer),
+      `a failure resolves to { error: "<what went wrong>" } even when nobody is left to read ` +
+        `it (result: ${JSON.stringify(outcome)})`,
+    ).toBe(true);
     expect(
       await listing(),
       'the partial file of an upload whose client went away must be deleted',

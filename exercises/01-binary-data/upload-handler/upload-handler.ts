@@ -11,14 +11,20 @@ export interface UploadOptions {
   maxFileBytes?: number;
   /** Most text fields accepted. Default: no limit. */
   maxFields?: number;
-  /** Sniffed MIME types accepted. Default: image/png, image/jpeg and application/pdf. */
+  /**
+   * Sniffed MIME types accepted. Default: image/png, image/jpeg and application/pdf; list
+   * application/octet-stream to accept files of any other type as well.
+   */
   allow?: string[];
 }
 
 export interface SavedFile {
   /** The form field the file came in. */
   field: string;
-  /** The file name the client sent; informative only, never used as a path. */
+  /**
+   * The file name the client sent, '' if none (a part typed application/octet-stream is a file
+   * even without one); informative only, never used as a path.
+   */
   filename: string;
   /** The name of the file in `dir`, chosen by the server. */
   savedAs: string;
@@ -38,7 +44,16 @@ export interface UploadResult {
  * - 200 `{ files: SavedFile[], fields: Record<string, string> }` when everything was saved;
  * - 413 when a file is larger than maxFileBytes, or there are more than maxFields text fields;
  * - 415 when a file's type, sniffed from its first bytes (PNG, JPEG, PDF), is not in `allow`;
- * - 400 when the body is not valid multipart, or the client goes away mid-upload.
+ *   bytes that match none of the three are application/octet-stream;
+ * - 400 when the body is not valid multipart, or the client goes away mid-upload;
+ * - 500 when a file cannot be written to `dir` or given its final name there.
+ *
+ * Every failure answers `{ error: string }`, a message saying what went wrong.
+ *
+ * Each check is made while the bytes arrive: a file is refused as soon as it passes
+ * maxFileBytes, or as soon as its first 8 bytes (the longest signature) show a type that is not
+ * allowed; a file shorter than 8 bytes is sniffed once it ends. After a failure the rest of the
+ * body is still read and discarded, so that a client that is still sending can finish.
  *
  * A failed request leaves nothing in `dir`: not a partial file, not its other files.
  *
@@ -100,8 +115,13 @@ export function handleUpload(req: IncomingMessage, options: UploadOptions): Prom
           return resolve({ status: 415, body: { error: `${type} is not allowed` } });
         }
         const savedAs = randomUUID();
-        // TODO: written straight under its final name: if a later step fails, it stays there.
-        await writeFile(join(dir, savedAs), data);
+        try {
+          // TODO: written straight under its final name: if a later step fails, it stays there.
+          await writeFile(join(dir, savedAs), data);
+        } catch (error) {
+          // A disk error is the server's fault.
+          return resolve({ status: 500, body: { error: (error as Error).message } });
+        }
         files.push({ field, filename, savedAs, type, size: data.length });
       }
       resolve({ status: 200, body: { files, fields } });

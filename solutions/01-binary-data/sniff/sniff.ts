@@ -56,8 +56,9 @@ const SIGNATURES: readonly Signature[] = [
 ];
 
 function matchesAt(bytes: Uint8Array, offset: number, expected: number[]): boolean {
-  // Too short is "no match", never a match on the bytes that happen to be there.
-  if (bytes.length < offset + expected.length) return false;
+  // Too short is "no match": past the end of a typed array, indexing gives undefined, which
+  // equals no byte. (It never reaches the bytes behind the view: bytes[i] respects byteOffset
+  // and length.)
   return expected.every((byte, i) => bytes[offset + i] === byte);
 }
 

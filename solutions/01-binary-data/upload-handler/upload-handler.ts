@@ -14,14 +14,20 @@ export interface UploadOptions {
   maxFileBytes?: number;
   /** Most text fields accepted. Default: no limit. */
   maxFields?: number;
-  /** Sniffed MIME types accepted. Default: the three the sniffer knows. */
+  /**
+   * Sniffed MIME types accepted. Default: the three the sniffer knows; list
+   * application/octet-stream to accept files of any other type as well.
+   */
   allow?: string[];
 }
 
 export interface SavedFile {
   /** The form field the file came in. */
   field: string;
-  /** The file name the client sent; informative only, never used as a path. */
+  /**
+   * The file name the client sent, '' if none (a part typed application/octet-stream is a file
+   * even without one); informative only, never used as a path.
+   */
   filename: string;
   /** The name of the file in `dir`, chosen by the server. */
   savedAs: string;
@@ -36,17 +42,15 @@ export interface UploadResult {
 }
 
 const SIGNATURES = [
-  { type: 'image/png', ext: '.png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-  { type: 'image/jpeg', ext: '.jpg', bytes: [0xff, 0xd8, 0xff] },
-  { type: 'application/pdf', ext: '.pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // "%PDF-"
+  { type: 'image/png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { type: 'image/jpeg', bytes: [0xff, 0xd8, 0xff] },
+  { type: 'application/pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // "%PDF-"
 ];
 const SNIFF_BYTES = Math.max(...SIGNATURES.map((s) => s.bytes.length));
 
-function sniff(head: Uint8Array): { type: string; ext: string } {
+function sniff(head: Uint8Array): string {
   const match = SIGNATURES.find((s) => s.bytes.every((byte, i) => head[i] === byte));
-  return match
-    ? { type: match.type, ext: match.ext }
-    : { type: 'application/octet-stream', ext: '.bin' };
+  return match?.type ?? 'application/octet-stream';
 }
 
 class HttpError extends Error {
@@ -64,7 +68,7 @@ class HttpError extends Error {
  *
  * 200 `{ files, fields }`; 413 a file over maxFileBytes or more than maxFields fields; 415 a
  * file whose first bytes are not an allowed type; 400 a body that is not valid multipart or a
- * client that went away mid-upload.
+ * client that went away mid-upload; 500 a disk error. Every failure is `{ error }`.
  */
 export function handleUpload(req: IncomingMessage, options: UploadOptions): Promise<UploadResult> {
   const { dir, maxFileBytes = 5 * 1024 * 1024, maxFields = Infinity } = options;
@@ -88,71 +92,79 @@ export function handleUpload(req: IncomingMessage, options: UploadOptions): Prom
     const saves: Array<Promise<SavedFile | undefined>> = [];
     const tempPaths: string[] = [];
     const abort = new AbortController();
-    let settled = false;
+    let failed = false;
 
-    const fail = async (status: number, message: string): Promise<void> => {
-      if (settled) return;
-      settled = true;
+    const removeAll = async (): Promise<void> => {
+      await Promise.allSettled(saves);
+      await Promise.all(tempPaths.map((path) => rm(path, { force: true })));
+    };
+
+    // One failure can bring others (aborting the files makes their saves fail too): only the
+    // first one counts. resolve() would ignore the others anyway; this saves the work.
+    const fail = (status: number, message: string): void => {
+      if (failed) return;
+      failed = true;
       // Stop parsing but keep reading (and discarding) the body: the client can then finish
       // sending and read our answer instead of stalling on a connection nobody reads.
       req.unpipe(parser);
       req.resume();
       abort.abort();
-      await Promise.allSettled(saves);
-      await Promise.all(tempPaths.map((path) => rm(path, { force: true })));
-      resolve({ status, body: { error: message } });
+      // The answer waits until the request's files are gone.
+      resolve(removeAll().then(() => ({ status, body: { error: message } })));
     };
 
     const succeed = async (): Promise<void> => {
-      // Every save resolved to a file: a failed one would have called fail() and set `settled`.
+      // 'close' also follows a parse error, and the last file can fail its check after the
+      // parser has finished: either way fail() has been called once every save has settled.
+      // Otherwise every save resolved to a file.
       const files = (await Promise.all(saves)) as SavedFile[];
-      if (settled) return;
+      if (failed) return;
       await Promise.all(files.map((file, i) => rename(tempPaths[i]!, join(dir, file.savedAs))));
-      settled = true;
       resolve({ status: 200, body: { files, fields } });
     };
 
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
-    parser.on('fieldsLimit', () => void fail(413, `more than ${maxFields} fields`));
+    parser.on('fieldsLimit', () => fail(413, `more than ${maxFields} fields`));
 
     parser.on('file', (field, stream, info) => {
-      if (settled) {
+      // The request has failed, but busboy still parses the rest of the chunk it was given.
+      // Start no file now: fail() would not wait for it before removing the request's files.
+      if (failed) {
         stream.resume();
         return;
       }
       // A hidden temporary name in the same directory, so the final rename is atomic.
       const tempPath = join(dir, `.upload-${randomUUID()}.part`);
       tempPaths.push(tempPath);
-      stream.once('limit', () => void fail(413, `${info.filename} is over ${maxFileBytes} bytes`));
+      stream.once('limit', () => fail(413, `${info.filename} is over ${maxFileBytes} bytes`));
       const save = saveFile(stream, tempPath, allow, abort.signal).then(
-        ({ type, ext, size }) => ({
+        ({ type, size }) => ({
           field,
+          // busboy also hands over a part typed application/octet-stream that has no file name.
           filename: info.filename ?? '',
-          savedAs: `${randomUUID()}${ext}`,
+          savedAs: randomUUID(),
           type,
           size,
         }),
         (error: unknown) => {
-          void fail(statusFor(error), (error as Error).message);
+          fail(statusFor(error), (error as Error).message);
           return undefined;
         },
       );
       saves.push(save);
     });
 
-    parser.on('error', (error: Error) => void fail(400, error.message));
-    // 'close' also follows an error; fail() has set `settled` by then.
-    parser.on('close', () => {
-      if (!settled) succeed().catch((error: Error) => fail(500, error.message));
-    });
+    parser.on('error', (error: Error) => fail(400, error.message));
+    // A rename can fail too (a disk error): that is the server's fault.
+    parser.on('close', () => void succeed().catch((error: Error) => fail(500, error.message)));
 
     // A client that disconnects mid-upload never ends the request, so busboy would wait forever
-    // and the half-written file would stay on disk.
-    req.on('error', () => void fail(400, 'the request failed'));
+    // and the half-written file would stay on disk. A request that breaks emits 'error' (only
+    // when someone listens for it) and always 'close' after it: 'close' covers both.
     req.on('close', () => {
-      if (!req.complete) void fail(400, 'the client went away before the upload was complete');
+      if (!req.complete) fail(400, 'the client went away before the upload was complete');
     });
 
     req.pipe(parser);
@@ -171,13 +183,12 @@ async function saveFile(
   tempPath: string,
   allow: string[],
   signal: AbortSignal,
-): Promise<{ type: string; ext: string; size: number }> {
-  const result = { type: '', ext: '', size: 0 };
+): Promise<{ type: string; size: number }> {
+  let type: string | undefined;
+  let size = 0;
   const checkType = (head: Buffer): void => {
-    Object.assign(result, sniff(head));
-    if (!allow.includes(result.type)) {
-      throw new HttpError(415, `file type ${result.type} is not allowed`);
-    }
+    type = sniff(head);
+    if (!allow.includes(type)) throw new HttpError(415, `file type ${type} is not allowed`);
   };
   const out = createWriteStream(tempPath, { flags: 'wx' });
   try {
@@ -188,7 +199,7 @@ async function saveFile(
         // write nothing to disk until the type is known.
         let head: Buffer | null = Buffer.alloc(0);
         for await (const chunk of chunks) {
-          result.size += chunk.length;
+          size += chunk.length;
           if (head === null) {
             yield chunk;
             continue;
@@ -200,6 +211,7 @@ async function saveFile(
             head = null;
           }
         }
+        // A file shorter than the longest signature (even an empty one) is checked at its end.
         if (head !== null) {
           checkType(head);
           yield head;
@@ -213,5 +225,6 @@ async function saveFile(
     // been opened. Wait for the close, or the caller's rm() could run before the file exists.
     if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
   }
-  return result;
+  // The pipeline succeeded, so checkType() has run, in the loop or after it.
+  return { type: type!, size };
 }
