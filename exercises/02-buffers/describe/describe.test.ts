@@ -155,17 +155,29 @@ describe('describe() and decodeAny()', () => {
     }
   });
 
-  it('decodeAny() reports bad input with a message that says what is wrong', () => {
-    let message = '';
-    try {
-      decodeAny('abc', 'hex');
-    } catch (error) {
-      message = error instanceof Error ? error.message : String(error);
+  it('decodeAny() reports every kind of bad input with a message that says what is wrong', () => {
+    const cases: [string, TextEncoding, string][] = [
+      ['abc', 'hex', 'an odd number of hex digits'],
+      ['zz', 'hex', 'a character that is not a hex digit'],
+      ['aGk$', 'base64', 'a character outside the base64 alphabet'],
+      ['a=Gk', 'base64', 'an "=" before the end'],
+      ['aGkxa', 'base64', 'a length no number of bytes can have'],
+      ['aGk', 'base64', 'missing padding'],
+      ['8J+agA', 'base64url', 'a "+" in base64url'],
+      ['8J-agA=', 'base64url', 'wrong padding in base64url'],
+    ];
+    for (const [input, encoding, problem] of cases) {
+      let message = '';
+      try {
+        decodeAny(input, encoding);
+      } catch (error) {
+        message = error instanceof Error ? error.message : String(error);
+      }
+      expect(
+        message.length,
+        `decodeAny(${JSON.stringify(input)}, '${encoding}') must throw a TypeError whose ` +
+          `message tells the caller what is wrong with the input (${problem}), not an empty one`,
+      ).toBeGreaterThan(10);
     }
-    expect(
-      message.length,
-      "decodeAny('abc', 'hex') must throw a TypeError whose message tells the caller what is " +
-        'wrong with the input',
-    ).toBeGreaterThan(10);
   });
 });

@@ -198,12 +198,14 @@ describe('verifySignature()', () => {
       `t=${T},v1=${v1.slice(0, -1)}`,
       `t=${T},v1=${v1}00`,
       `t=${T},v1=${'z'.repeat(64)}`,
+      `x${good}`,
     ];
     for (const header of malformed) {
       expect(
         outcome(() => verifySignature(SECRET, body, header, { now: T })),
         `header ${JSON.stringify(header)} must give false: check its shape before comparing ` +
-          '(timingSafeEqual throws when the lengths differ)',
+          '(timingSafeEqual throws when the lengths differ), all of it from the first character ' +
+          'to the last ("xt=" is not the field "t=")',
       ).toBe(false);
     }
   });

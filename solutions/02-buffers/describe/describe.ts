@@ -27,8 +27,8 @@ export function describe(str: string): Description {
 
 /**
  * Decodes `input` into bytes, like Buffer.from(input, encoding), except that input which is not
- * valid in that encoding throws a TypeError with code 'ERR_INVALID_ENCODING' instead of being
- * silently truncated or skipped.
+ * valid in that encoding throws a TypeError with code 'ERR_INVALID_ENCODING', and a message that
+ * says what is wrong with it, instead of being silently truncated or skipped.
  *
  * Valid means:
  * - hex: an even number of the digits 0-9, a-f, A-F;
