@@ -169,6 +169,73 @@ describe('loadConfig()', () => {
     ).toMatch(fileAndLine(openArray, 4));
   });
 
+  it('puts the end of a file that ends in "\\n" on the empty line after it', async () => {
+    const cutAfterNewline = await configFile(
+      '{\n  "port": 8080,\n  "hosts": [\n',
+      'cut-after-newline.json',
+    );
+    expect(
+      (await rejection(loadConfig(cutAfterNewline, {}))).message,
+      'the file is cut off after the "\\n" that ends line 3 ("Unexpected end of JSON input"): the ' +
+        'text runs out on line 4, the empty line after that "\\n", the same line V8 names when ' +
+        'it gives a position at the end of such a file; count every "\\n" in the text',
+    ).toMatch(fileAndLine(cutAfterNewline, 4));
+
+    const cutAfterComma = await configFile('{\n  "port": 8080,\n', 'cut-after-comma.json');
+    expect(
+      (await rejection(loadConfig(cutAfterComma, {}))).message,
+      'cut off after "8080,\\n", V8 says "Expected double-quoted property name in JSON at ' +
+        'position 18": the end of the text, on line 3 after the last "\\n"',
+    ).toMatch(fileAndLine(cutAfterComma, 3));
+
+    const blank = await configFile('\n', 'blank.json');
+    expect(
+      (await rejection(loadConfig(blank, {}))).message,
+      'a file holding only "\\n" ends on line 2, after its one "\\n"',
+    ).toMatch(fileAndLine(blank, 2));
+  });
+
+  it('names the line of a character V8 quotes instead of giving its position', async () => {
+    const undefinedValue = await configFile(
+      '{\n  "url": "http://localhost",\n  "port": 8080,\n  "debug": undefined\n}\n',
+      'undefined.json',
+    );
+    expect(
+      (await rejection(loadConfig(undefinedValue, {}))).message,
+      `V8 says "Unexpected token 'u', ... is not valid JSON" with no position: the "u" it ` +
+        'rejects starts `undefined` on line 4 (the "u" of "url" on line 2 is fine: find the ' +
+        'first character the parser cannot accept, not the first one that looks the same)',
+    ).toMatch(fileAndLine(undefinedValue, 4));
+
+    const singleQuotes = await configFile(
+      `{\n  "name": "api",\n  "mode": 'production',\n  "port": 8080\n}\n`,
+      'single-quotes.json',
+    );
+    expect(
+      (await rejection(loadConfig(singleQuotes, {}))).message,
+      `the single-quoted string on line 3 gives "Unexpected token ''', ..." with no position: ` +
+        'the error is on line 3',
+    ).toMatch(fileAndLine(singleQuotes, 3));
+
+    const notANumber = await configFile(
+      '{\n  "hosts": [\n    "a",\n    "b"\n  ],\n  "ratio": NaN\n}\n',
+      'nan.json',
+    );
+    expect(
+      (await rejection(loadConfig(notANumber, {}))).message,
+      `NaN on line 6 gives "Unexpected token 'N', ..." with no position: the error is on line 6 ` +
+        '(the array above it, cut off anywhere, only ends too early: a part of the text that ' +
+        'runs out is not where the parser failed)',
+    ).toMatch(fileAndLine(notANumber, 6));
+
+    const typo = await configFile('{\n  "port": 8080,\n  "debug": tru\n}\n', 'typo.json');
+    expect(
+      (await rejection(loadConfig(typo, {}))).message,
+      `"tru" at the end of line 3 makes V8 reject the "\\n" after it ("Unexpected token '\\n'"): ` +
+        'that "\\n" ends line 3, so the error is on line 3, not 4',
+    ).toMatch(fileAndLine(typo, 3));
+  });
+
   it('rethrows errors other than ENOENT instead of falling back to the defaults', async () => {
     const directory = join(dir, 'config.d');
     await mkdir(directory);

@@ -7,8 +7,12 @@ import { readFileSync } from 'node:fs';
  * - A missing file is not an error: the result is a copy of the defaults.
  * - Invalid JSON rejects with a SyntaxError whose message contains `<path>:<line>` and the
  *   parser's own message, for example
- *   "/etc/app/config.json:4: Expected double-quoted property name ...". A file that ends too
- *   early (an empty one, too) has its error on its last line.
+ *   "/etc/app/config.json:4: Expected double-quoted property name ...". Every syntax error
+ *   names a line, also where V8's message gives no position:
+ *   - a file that ends too early (an empty one, too) has its error at the very end of the text,
+ *     so after a final "\n" that is the empty line following it;
+ *   - "Unexpected token 'u', ... is not valid JSON" (undefined, NaN, 'single quotes') is on the
+ *     line of the character the parser rejected, the first one it could not accept.
  * - Any other failure (a directory, no permission, ...) rejects with the original error.
  *
  * This is the synchronous loader from the app's start-up script, wrapped in a Promise so it

@@ -1,3 +1,4 @@
+import type * as NodeFs from 'node:fs';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,13 +6,32 @@ import { afterEach, describe, it, expect, vi } from 'vitest';
 import { createDebouncer, watchDebounced } from './debounced-watcher.ts';
 
 /**
+ * Every watcher fs.watch() returns in this file, newest last. The real watch() still does the
+ * watching; keeping its watchers lets a test play the operating system and emit what a real
+ * directory on Linux never produces on demand: an 'error', or an event without a file name.
+ */
+const watchers = vi.hoisted((): NodeFs.FSWatcher[] => []);
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof NodeFs>();
+  const watch = (...args: unknown[]): NodeFs.FSWatcher => {
+    const watcher = (fs.watch as (...args: unknown[]) => NodeFs.FSWatcher)(...args);
+    watchers.push(watcher);
+    return watcher;
+  };
+  return { ...fs, watch, default: { ...fs, watch } };
+});
+
+/**
  * A clock the test moves by hand: setTimer and clearTimer for the debouncer, advance() to let
  * time pass. Timers fire in time order, each at its own time, as real ones would.
  */
 class FakeClock {
   now = 0;
+  /** Handles of timers that had already fired when clearTimer() was given them. */
+  readonly clearedAfterFiring: unknown[] = [];
   private nextId = 1;
   private readonly timers = new Map<number, { at: number; fn: () => void }>();
+  private readonly fired = new Set<number>();
 
   setTimer = (fn: () => void, ms: number): unknown => {
     const id = this.nextId++;
@@ -20,6 +40,7 @@ class FakeClock {
   };
 
   clearTimer = (handle: unknown): void => {
+    if (this.fired.has(handle as number)) this.clearedAfterFiring.push(handle);
     this.timers.delete(handle as number);
   };
 
@@ -37,6 +58,7 @@ class FakeClock {
       }
       if (!next) break;
       this.timers.delete(next[0]);
+      this.fired.add(next[0]);
       this.now = next[1].at;
       next[1].fn();
     }
@@ -160,6 +182,27 @@ describe('createDebouncer()', () => {
     ).toEqual(['a.txt@100', 'a.txt@280']);
   });
 
+  it('forgets a file once its callback has run', () => {
+    const { clock, calls, debouncer } = setup(100);
+    debouncer.event('a.txt');
+    clock.advance(100);
+    debouncer.event('b.txt');
+    clock.advance(100);
+    // A new burst for a.txt, whose first timer fired long ago: there is nothing to cancel.
+    debouncer.event('a.txt');
+    debouncer.close();
+    expect(calls, 'each file is reported once, delayMs after its event').toEqual([
+      'a.txt@100',
+      'b.txt@200',
+    ]);
+    expect(
+      clock.clearedAfterFiring,
+      "once a file's callback has run, drop its timer (delete it from the Map in the timer's " +
+        'callback): kept, it is cleared again by the next event and by close(), and a watcher ' +
+        'that runs for months holds one entry for every file that ever changed',
+    ).toEqual([]);
+  });
+
   it('close() cancels pending callbacks and ignores later events', () => {
     const { clock, calls, debouncer } = setup(100);
     debouncer.event('a.txt');
@@ -215,6 +258,40 @@ describe('watchDebounced()', () => {
   /** Resolves after `ms` of real time: these two tests watch a real directory. */
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+  /**
+   * watchDebounced() on a fresh directory and a fake clock, with the fs.watch() watcher it
+   * started, through which the test plays the operating system.
+   */
+  async function watchOnFakeClock(onError?: (error: Error) => void): Promise<{
+    clock: FakeClock;
+    calls: string[];
+    watcher: NodeFs.FSWatcher;
+    stopNow: () => void;
+  }> {
+    dir = await mkdtemp(join(tmpdir(), 'debounced-watcher-'));
+    const clock = new FakeClock();
+    const calls: string[] = [];
+    const before = watchers.length;
+    const stopNow = watchDebounced(dir, {
+      delayMs: 100,
+      onChange: (file) => calls.push(String(file)),
+      setTimer: clock.setTimer,
+      clearTimer: clock.clearTimer,
+      ...(onError ? { onError } : {}),
+    });
+    stop = stopNow;
+    expect(
+      watchers.length,
+      'watchDebounced() must start exactly one fs.watch() watcher on the directory',
+    ).toBe(before + 1);
+    return { clock, calls, watcher: watchers[before]!, stopNow };
+  }
+
+  /** What a watcher emits when the OS gives up on the watch (EPERM: Windows, directory gone). */
+  function watchFailure(): Error {
+    return Object.assign(new Error('EPERM: operation not permitted, watch'), { code: 'EPERM' });
+  }
+
   it('reports each changed file once for a burst of real writes', async () => {
     dir = await mkdtemp(join(tmpdir(), 'debounced-watcher-'));
     const calls: string[] = [];
@@ -250,5 +327,66 @@ describe('watchDebounced()', () => {
       'after the stop function returns, no callback may run: close the fs.watch() watcher and ' +
         'the debouncer, whose timers would otherwise still fire',
     ).toEqual([]);
+  });
+
+  it('ignores an event that comes without a file name', async () => {
+    const { clock, calls, watcher } = await watchOnFakeClock();
+    watcher.emit('change', 'rename', null);
+    clock.advance(1000);
+    expect(
+      calls,
+      'fs.watch() does not promise a file name: on some platforms filename is null. There is ' +
+        'no file to debounce then, so no onChange at all (neither onChange(null) nor "null")',
+    ).toEqual([]);
+  });
+
+  it('closes the fs.watch() watcher when stopped', async () => {
+    const { watcher, stopNow } = await watchOnFakeClock();
+    let closed = false;
+    watcher.on('close', () => {
+      closed = true;
+    });
+    stopNow();
+    // An FSWatcher emits 'close' on the next tick after close().
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(
+      closed,
+      'the stop function must close() the fs.watch() watcher: an open watcher keeps watching, ' +
+        'and keeps the process alive, after the debouncer is closed',
+    ).toBe(true);
+  });
+
+  it("passes the watcher's error to onError and stops", async () => {
+    const errors: Error[] = [];
+    const { clock, calls, watcher } = await watchOnFakeClock((error) => errors.push(error));
+    watcher.emit('change', 'change', 'a.txt');
+    const failure = watchFailure();
+    expect(
+      () => watcher.emit('error', failure),
+      "an 'error' event that nobody listens for is thrown, and in a real process crashes it: " +
+        "listen for 'error' on the watcher",
+    ).not.toThrow();
+    expect(errors, "onError must receive the watcher's error, once").toEqual([failure]);
+    expect(errors[0], 'onError must receive the error the watcher emitted, not a new one').toBe(
+      failure,
+    );
+    clock.advance(1000);
+    expect(
+      calls,
+      'after an error the watch has stopped: cancel the callback that the event for a.txt ' +
+        'scheduled, as the stop function does',
+    ).toEqual([]);
+  });
+
+  it('survives a watcher error when no onError is given', async () => {
+    const { clock, calls, watcher } = await watchOnFakeClock();
+    watcher.emit('change', 'change', 'a.txt');
+    expect(
+      () => watcher.emit('error', watchFailure()),
+      "onError is optional: with none given, the 'error' listener must still stop the watch " +
+        'without throwing (options.onError?.(error), not options.onError(error))',
+    ).not.toThrow();
+    clock.advance(1000);
+    expect(calls, 'after an error the watch has stopped, onError or not').toEqual([]);
   });
 });

@@ -20,7 +20,9 @@ export interface Debouncer {
 
 /**
  * Coalesces bursts of events into one onChange(file) per file: the callback runs once a file
- * has had no event for delayMs (trailing edge), and each file has its own timer.
+ * has had no event for delayMs (trailing edge), and each file has its own timer. Once a file's
+ * callback has run, nothing is kept for it (a watcher runs for months, over files that come and
+ * go), and its timer, which has fired, is never cleared again.
  *
  * This version passes every event straight on, which is what fs.watch() gives you on its own:
  * two, three or more callbacks for a single save.
@@ -46,8 +48,10 @@ export interface WatchOptions extends DebouncerOptions {
 }
 
 /**
- * Watches `dir` (not its subdirectories) and calls onChange(name) once per burst of changes to
- * each entry, with `name` relative to `dir`. Returns a function that stops watching.
+ * Watches `dir` with fs.watch() (not its subdirectories) and calls onChange(name) once per burst
+ * of changes to each entry, with `name` relative to `dir`; an event that comes without a name is
+ * ignored. Returns a function that stops watching: it closes the watcher and cancels pending
+ * callbacks. A watcher error stops the watch the same way, then goes to onError if given.
  */
 export function watchDebounced(dir: string, options: WatchOptions): () => void {
   const debouncer = createDebouncer(options);

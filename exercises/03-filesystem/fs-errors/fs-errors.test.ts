@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
@@ -85,6 +85,40 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Runs `work` while noting every FileHandle one of whose methods is called (writing the pid
+ * through the lock's handle, say), and says afterwards how many of them are still open: a
+ * closed FileHandle's fd is -1. Whatever was left open is closed here, so it cannot leak.
+ */
+async function handlesLeftOpen(work: () => Promise<unknown>): Promise<number> {
+  const probe = await open(join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as Record<string, Method>;
+  await probe.close();
+  await rm(join(dir, 'probe'));
+  const seen = new Set<{ fd: number; close(): Promise<void> }>();
+  const originals: Record<string, Method> = {};
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const { value } = Object.getOwnPropertyDescriptor(proto, name) ?? {};
+    if (name === 'constructor' || typeof value !== 'function') continue;
+    const original = value as Method;
+    originals[name] = original;
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      seen.add(this as { fd: number; close(): Promise<void> });
+      return original.apply(this, args);
+    };
+  }
+  try {
+    await work();
+  } finally {
+    Object.assign(proto, originals);
+  }
+  const leftOpen = [...seen].filter((handle) => handle.fd !== -1);
+  await Promise.all(leftOpen.map((handle) => handle.close().catch(() => {})));
+  return leftOpen.length;
+}
+
 /** A promise fn() can wait on, and the function that lets it go. */
 function gate(): { wait: Promise<void>; open: () => void } {
   let open = (): void => undefined;
@@ -138,6 +172,7 @@ describe('toHttp()', () => {
       ['an Error without a code', new Error('boom')],
       ['an unrelated code (ECONNRESET)', fakeError('ECONNRESET')],
       ['a code that is not a string', { code: 404 }],
+      ['a code that is an array, even one that reads "ENOENT" as a string', { code: ['ENOENT'] }],
       ['a thrown string', 'ENOENT'],
       ['null', null],
       ['undefined', undefined],
@@ -146,6 +181,17 @@ describe('toHttp()', () => {
       expect(
         statusOf(error),
         `${what} must give 500, and toHttp() must never throw: anything can be thrown`,
+      ).toBe(500);
+    }
+  });
+
+  it("does not find a code among an object's inherited properties", () => {
+    for (const code of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(
+        statusOf({ code }),
+        `an error whose code is ${JSON.stringify(code)} must give 500: looking the code up in a ` +
+          'plain object finds what every object inherits from Object.prototype. Check with ' +
+          'Object.hasOwn() first, or keep the table in a Map',
       ).toBe(500);
     }
   });
@@ -218,11 +264,18 @@ describe('withLock()', () => {
   it("holds the lock file while fn runs, returns fn's result and removes the lock", async () => {
     const lock = join(dir, 'job.lock');
     let heldDuringFn = false;
+    let lockContent = '';
     const result = await withLock(lock, async () => {
       heldDuringFn = await exists(lock);
+      lockContent = heldDuringFn ? await readFile(lock, 'utf8') : '';
       return 42;
     });
     expect(heldDuringFn, 'the lock file must exist while fn runs').toBe(true);
+    expect(
+      lockContent.trim(),
+      'the lock file must hold the process id (process.pid), so that whoever finds a lock left ' +
+        'behind by a crash can tell which process it was',
+    ).toBe(String(process.pid));
     expect(result, "withLock() must resolve with fn's result").toBe(42);
     expect(await exists(lock), 'the lock file must be removed once fn has finished').toBe(false);
   });
@@ -287,6 +340,41 @@ describe('withLock()', () => {
       await howItEnded(withLock(lock, async () => 'next')),
       'after a failed job, the next withLock() must get the lock',
     ).toBe('resolved with "next"');
+  });
+
+  it('closes the lock file it opened', async () => {
+    const lock = join(dir, 'job.lock');
+    expect(
+      await handlesLeftOpen(() => withLock(lock, async () => 'ran')),
+      'the FileHandle of the lock file was left open: close it once the pid is written (in a ' +
+        'finally, so a failed write closes it too). Every call leaks a file descriptor ' +
+        'otherwise, and a long-running process ends with EMFILE',
+    ).toBe(0);
+  });
+
+  it("settles with fn's outcome even if the lock file is already gone", async () => {
+    const lock = join(dir, 'job.lock');
+    expect(
+      await howItEnded(
+        withLock(lock, async () => {
+          await rm(lock);
+          return 'done';
+        }),
+      ),
+      'the lock was removed before fn finished (by hand, say): withLock() must still resolve ' +
+        "with fn's result. Remove the lock with rm(lockPath, { force: true }), not unlink() or " +
+        'a plain rm(), which fail with ENOENT when there is nothing to remove',
+    ).toBe('resolved with "done"');
+    expect(
+      await howItEnded(
+        withLock(lock, async () => {
+          await rm(lock);
+          throw Object.assign(new Error('the job failed'), { code: 'EJOB' });
+        }),
+      ),
+      "when fn throws and the lock is already gone, the call must reject with fn's error, not " +
+        'with the ENOENT of removing a lock that is not there',
+    ).toBe('rejected with EJOB');
   });
 
   it('leaves a lock it did not create alone', async () => {

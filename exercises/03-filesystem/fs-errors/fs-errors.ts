@@ -31,9 +31,11 @@ export async function readOrDefault(path: string, fallback: string): Promise<str
 }
 
 /**
- * Runs `fn` while holding a lock file at `lockPath`. Fails at once with an Error whose code is
- * 'ELOCKED' if the lock is already held, and always removes the lock it created once `fn`
- * settles, whether it resolved or threw.
+ * Runs `fn` while holding a lock file at `lockPath`, which holds the process id (whoever finds a
+ * lock left behind by a crash can tell which process it was). Fails at once with an Error whose
+ * code is 'ELOCKED' if the lock is already held, and always removes the lock it created once
+ * `fn` settles, whether it resolved or threw. The call settles as `fn` did, even if the lock
+ * file has gone in the meantime (removed by hand, say). No file is left open.
  */
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
   // TODO: checking that the file is missing and then creating it are two separate steps, and

@@ -54,6 +54,25 @@ async function outcome(userPath: string, rootDir = root): Promise<string> {
   }
 }
 
+/**
+ * Resolving a path takes milliseconds, even on a busy machine. A call still running after this
+ * is going in circles; it stays under the per-test timeout so the message can say so.
+ */
+const GUARD_MS = 2500;
+
+/** The same as outcome(), or a line saying the call had not settled after GUARD_MS. */
+async function outcomeWithin(userPath: string): Promise<string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const guard = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`still running after ${GUARD_MS} ms`), GUARD_MS);
+  });
+  try {
+    return await Promise.race([outcome(userPath), guard]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const ESCAPE = 'rejected with ERR_PATH_ESCAPE';
 const INVALID = 'rejected with ERR_INVALID_PATH';
 
@@ -101,6 +120,16 @@ describe('safeJoin()', () => {
           'joined onto the root',
       ).toBe(ESCAPE);
     }
+  });
+
+  it('rejects an absolute path even when it leads into root', async () => {
+    const intoRoot = join(realRoot, 'public', 'index.html');
+    expect(
+      await outcome(intoRoot),
+      `${JSON.stringify(intoRoot)} names a file inside the root, but it is absolute, and a ` +
+        "user's path is relative to the root: reject every absolute path with ERR_PATH_ESCAPE " +
+        'before checking where it leads, or a client can find out where the root is on disk',
+    ).toBe(ESCAPE);
   });
 
   it('rejects NUL bytes and malformed percent-encoding as invalid', async () => {
@@ -177,6 +206,37 @@ describe('safeJoin()', () => {
           'text of the path is not enough, fs.realpath() the deepest part that exists',
       ).toBe(ESCAPE);
     }
+  });
+
+  it('rejects a ".." out of root to a symlink that leads back in', async () => {
+    expect(
+      await outcome('../root-link/public/index.html'),
+      '"../root-link/public/index.html" climbs out of the root to <base>/root-link, a symlink ' +
+        'that happens to lead back in. The path as written names a place outside the root: ' +
+        'check it (resolved, before any link is followed) as well as its realpath, or a client ' +
+        'can probe the directories around the root',
+    ).toBe(ESCAPE);
+  });
+
+  it('rejects a circle of symlinks with ELOOP instead of going round it', async () => {
+    await symlink('loop', join(root, 'loop'));
+    for (const userPath of ['loop', 'loop/new.txt']) {
+      expect(
+        await outcomeWithin(userPath),
+        `${JSON.stringify(userPath)} goes through a link to itself: realpath() fails with ELOOP, ` +
+          'and that error must reject the call. Only ENOENT means "not created yet"; following ' +
+          'the link by hand with readlink() after any failure goes round forever',
+      ).toBe('rejected with ELOOP');
+    }
+  });
+
+  it('rejects a path through a file with ENOTDIR', async () => {
+    expect(
+      await outcome('public/index.html/new.txt'),
+      'public/index.html is a file, so public/index.html/new.txt can never be created: ' +
+        'realpath() fails with ENOTDIR, and that error must reject the call, not be taken for a ' +
+        'file that does not exist yet (only ENOENT means that)',
+    ).toBe('rejected with ENOTDIR');
   });
 
   it('rejects a dangling symlink that points outside root', async () => {

@@ -11,8 +11,12 @@ import { join } from 'node:path';
  *
  * Rejects with an Error whose `code` is:
  * - 'ERR_INVALID_PATH' for a NUL byte or broken percent-encoding,
- * - 'ERR_PATH_ESCAPE' for anything that ends up outside `root`: `..`, an absolute path, an
- *   encoded or backslashed `..`, or a symlink that points outside.
+ * - 'ERR_PATH_ESCAPE' for an absolute path, even one into `root` (a user's path is relative to
+ *   it), and for anything that leads outside `root`, as written or once symlinks are followed:
+ *   `..`, an encoded or backslashed `..`, a symlink that points outside, or a `..` out to a
+ *   symlink that leads back in,
+ * - the filesystem's own code for a path that cannot be resolved: ELOOP for a circle of
+ *   symlinks, ENOTDIR for a file used as a directory.
  */
 export async function safeJoin(root: string, userPath: string): Promise<string> {
   // TODO: the user's path is used as it arrived: still percent-encoded, with backslashes, NUL

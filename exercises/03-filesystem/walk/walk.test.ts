@@ -162,6 +162,21 @@ describe('walk()', () => {
     ).toEqual(['B.txt', '_x.txt', 'a.txt']);
   });
 
+  it('sorts by code unit where that differs from the byte order readdir() returns', async () => {
+    // U+1F600 is two UTF-16 code units, D83D DE00, so by code unit it comes before U+FF21. In
+    // UTF-8 it starts with the byte F0, after EF BC A1, and that is the order readdir() hands
+    // back on Linux: it sorts the names by their bytes, but makes no promise to.
+    await file('\uFF21.txt', 1);
+    await file('\u{1F600}.txt', 1);
+    await file('a.txt', 1);
+    expect(
+      await walkAll(root),
+      'by code unit, what sort() does with strings, "\u{1F600}.txt" (D83D DE00) sorts before ' +
+        '"\uFF21.txt" (FF21). Node on Linux returns names sorted by their UTF-8 bytes, which puts ' +
+        'them the other way round: sort the entries yourself, comparing names with < and >',
+    ).toEqual(['a.txt', '\u{1F600}.txt', '\uFF21.txt']);
+  });
+
   it("sorts each directory's entries by name, not the whole paths", async () => {
     await file('a.txt', 1);
     await file('a-b.txt', 1);
@@ -197,6 +212,21 @@ describe('walk()', () => {
       'a symlink to a file is a file path and must be yielded; a symlink that points at ' +
         'nothing (stat() fails with ENOENT) must be skipped, not make the walk throw',
     ).toEqual(['a.txt', 'z-link.txt']);
+  });
+
+  it('skips a link that leads through a file or round a circle of links', async () => {
+    await file('a.txt', 1);
+    await symlink(join('a.txt', 'inside'), join(root, 'b-through-file'));
+    await symlink('c-self', join(root, 'c-self'));
+    await symlink('d-pong', join(root, 'd-ping'));
+    await symlink('d-ping', join(root, 'd-pong'));
+    expect(
+      await walkAll(root),
+      'these links lead nowhere, like a dangling one, and must be skipped, not make the walk ' +
+        'throw: stat() fails with ENOTDIR for b-through-file (a.txt/inside: a.txt is not a ' +
+        'directory) and with ELOOP for c-self (a link to itself) and d-ping and d-pong (links ' +
+        'to each other), not with ENOENT',
+    ).toEqual(['a.txt']);
   });
 
   it('enters each real directory once, however many links lead to it', async () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
  * Yields the path of every file under `dir` (`dir` joined with the names on the way down),
  * depth first, with each directory's entries sorted by name in code-unit order (what
  * `Array#sort` does with strings). Symlinks are followed: a link to a file is yielded as a file,
- * a link to a directory is walked through the link's path, a dangling link is skipped. Each real
+ * a link to a directory is walked through the link's path, and a link that leads nowhere is
+ * skipped (dangling, through a file like `a.txt/x`, or round a circle of links). Each real
  * directory is entered at most once, so a link back up the tree cannot make it loop.
  *
  * This version works on a tree of plain files and directories.

@@ -261,12 +261,27 @@ describe('writeFileAtomic()', () => {
   });
 
   it('rejects with the error of open() when the temp file cannot be created', async () => {
+    let failure: unknown;
+    const outcome = await howItEnded(
+      writeFileAtomic(join(dir, 'no-such-dir', 'settings.json'), 'new content').catch(
+        (error: unknown) => {
+          failure = error;
+          throw error;
+        },
+      ),
+    );
     expect(
-      await howItEnded(writeFileAtomic(join(dir, 'no-such-dir', 'settings.json'), 'new content')),
+      outcome,
       "the target's directory does not exist, so creating the temp file fails with ENOENT, and " +
         'that error must reject the call. The cleanup in the catch must not assume the file was ' +
         'opened: a handle that is still undefined has no close()',
     ).toBe('rejected with ENOENT');
+    expect(
+      (failure as NodeJS.ErrnoException).syscall,
+      "the call must reject with open()'s own error, not one from the cleanup: removing a temp " +
+        'file that was never created fails too (rm() without { force: true }, or unlink(), ' +
+        'throws ENOENT), and that error replaces the one that says what went wrong',
+    ).toBe('open');
   });
 
   it('flushes the data to the disk (FileHandle.sync) before renaming', async () => {

@@ -6,8 +6,12 @@ import { readFile } from 'node:fs/promises';
  *
  * - A missing file is not an error: the result is a copy of the defaults.
  * - Invalid JSON rejects with a SyntaxError whose message contains `<path>:<line>` and the
- *   parser's own message. A file that ends too early (an empty one, too) has its error on its last
- *   line.
+ *   parser's own message. Every syntax error names a line, also where V8's message gives no
+ *   position:
+ *   - a file that ends too early (an empty one, too) has its error at the very end of the text,
+ *     so after a final "\n" that is the empty line following it;
+ *   - "Unexpected token 'u', ... is not valid JSON" (undefined, NaN, 'single quotes') is on the
+ *     line of the character the parser rejected, the first one it could not accept.
  * - Any other failure (a directory, no permission, ...) rejects with the original error.
  */
 export async function loadConfig(

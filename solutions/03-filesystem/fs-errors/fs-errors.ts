@@ -50,8 +50,11 @@ export async function readOrDefault(path: string, fallback: string): Promise<str
 }
 
 /**
- * Runs `fn` while holding a lock file at `lockPath`. Fails at once with code 'ELOCKED' if the
- * lock is already held, and always removes the lock it created once `fn` settles.
+ * Runs `fn` while holding a lock file at `lockPath`, which holds the process id (whoever finds a
+ * lock left behind by a crash can tell which process it was). Fails at once with an Error whose
+ * code is 'ELOCKED' if the lock is already held, and always removes the lock it created once
+ * `fn` settles, whether it resolved or threw. The call settles as `fn` did, even if the lock
+ * file has gone in the meantime (removed by hand, say). No file is left open.
  */
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
   // 'wx' is O_CREAT | O_EXCL: creating the file and checking that it did not exist are one
@@ -73,6 +76,8 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promi
     }
     return await fn();
   } finally {
+    // force: a lock that is already gone (removed by hand, say) is not worth an ENOENT that
+    // would replace fn's result or fn's own error.
     await rm(lockPath, { force: true });
   }
 }

@@ -7,8 +7,12 @@ import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path
  *
  * Rejects with an Error whose `code` is:
  * - 'ERR_INVALID_PATH' for a NUL byte or broken percent-encoding,
- * - 'ERR_PATH_ESCAPE' for anything that ends up outside `root`: `..`, an absolute path, an
- *   encoded or backslashed `..`, or a symlink that points outside.
+ * - 'ERR_PATH_ESCAPE' for an absolute path, even one into `root` (a user's path is relative to
+ *   it), and for anything that leads outside `root`, as written or once symlinks are followed:
+ *   `..`, an encoded or backslashed `..`, a symlink that points outside, or a `..` out to a
+ *   symlink that leads back in,
+ * - the filesystem's own code for a path that cannot be resolved: ELOOP for a circle of
+ *   symlinks, ENOTDIR for a file used as a directory.
  * The path does not have to exist yet, so it can name a file that is about to be created.
  */
 export async function safeJoin(root: string, userPath: string): Promise<string> {
@@ -34,7 +38,9 @@ export async function safeJoin(root: string, userPath: string): Promise<string> 
   // Compare real paths on both sides: the root itself may be reached through a symlink
   // (/tmp is one on macOS).
   const realRoot = await realpath(root);
-  // resolve() collapses "." and ".." lexically; this catches plain traversal before any I/O.
+  // resolve() collapses "." and ".." lexically; this catches plain traversal before any I/O,
+  // and also "../root-link/x", which the realpath check alone would let back in through a link
+  // outside the root: whatever the link leads to, the client has named something outside.
   if (!isInside(realRoot, resolve(realRoot, relativePath))) throw escapeError(userPath);
 
   // A symlink inside root may point anywhere. Only the filesystem knows where a path really
@@ -49,22 +55,25 @@ async function realpathOfMaybeMissing(path: string): Promise<string> {
   try {
     return await realpath(path);
   } catch (error) {
+    // Only ENOENT means "not there yet". ELOOP (a circle of links) never resolves: walking it by
+    // hand with readlink() would go round forever. ENOTDIR (a file used as a directory) can
+    // never be created.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   // Either the path is missing, or it is a symlink whose target is missing. Creating a file
   // through such a dangling link creates its target, so follow the link rather than trusting it.
   const link = await readlink(path).catch(() => undefined);
   if (link !== undefined) return realpathOfMaybeMissing(resolve(dirname(path), link));
-  const parent = dirname(path);
-  if (parent === path) return path;
-  // The deepest existing ancestor decides where the missing part would be created.
-  return resolve(await realpathOfMaybeMissing(parent), basename(path));
+  // The deepest existing ancestor decides where the missing part would be created. The walk up
+  // stops at realRoot at the latest, which exists: realpath(root) succeeded.
+  return resolve(await realpathOfMaybeMissing(dirname(path)), basename(path));
 }
 
 function isInside(root: string, path: string): boolean {
   // relative() instead of startsWith(root): "/srv/app-secrets" starts with "/srv/app" too.
+  // The root itself gives "", which passes.
   const rel = relative(root, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function escapeError(userPath: string): Error {

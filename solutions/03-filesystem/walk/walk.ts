@@ -5,7 +5,8 @@ import { extname, join } from 'node:path';
  * Yields the path of every file under `dir` (`dir` joined with the names on the way down),
  * depth first, with each directory's entries sorted by name in code-unit order (what
  * `Array#sort` does with strings). Symlinks are followed: a link to a file is yielded as a file,
- * a link to a directory is walked through the link's path, a dangling link is skipped. Each real
+ * a link to a directory is walked through the link's path, and a link that leads nowhere is
+ * skipped (dangling, through a file like `a.txt/x`, or round a circle of links). Each real
  * directory is entered at most once, so a link back up the tree cannot make it loop.
  */
 export async function* walk(dir: string): AsyncGenerator<string> {
@@ -20,7 +21,9 @@ async function* visit(dir: string, entered: Set<string>): AsyncGenerator<string>
   entered.add(real);
 
   const entries = await readdir(dir, { withFileTypes: true });
-  // readdir() returns entries in whatever order the filesystem stores them.
+  // readdir() promises no order. Node on Linux and macOS happens to sort names by their UTF-8
+  // bytes, which is not code-unit order: by code unit "😀" (D83D DE00) comes before "Ａ" (FF21).
+  // Names in one directory are unique, so the comparator's 0 is never actually used.
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
@@ -42,11 +45,16 @@ async function targetKind(link: string): Promise<Kind> {
   try {
     return kindOf(await stat(link));
   } catch (error) {
-    // A link to nothing (ENOENT) or to itself (ELOOP) is broken, which is not the walk's fault.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP') return 'other';
+    // A broken link is not the walk's fault; anything else (EACCES, EIO) is worth hearing about.
+    if (isBrokenLink(error)) return 'other';
     throw error;
   }
+}
+
+/** stat() of a link to nothing (ENOENT), through a file (ENOTDIR) or to itself (ELOOP). */
+function isBrokenLink(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP';
 }
 
 /** Total size in bytes of the regular files under `dir`, each file counted once. */
