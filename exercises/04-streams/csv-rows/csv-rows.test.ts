@@ -87,6 +87,43 @@ describe('csvRows()', () => {
     ]);
   });
 
+  it('keeps rows that have a single field', async () => {
+    expect(
+      await parse(['name\nAda\n', 'Linus']),
+      'a one-column file has rows without a comma: a row whose only field is not empty is ' +
+        'not a blank line',
+    ).toEqual([['name'], ['Ada'], ['Linus']]);
+  });
+
+  it('keeps a row that is one empty quoted field, unlike a blank line', async () => {
+    expect(
+      await parse(['""\n\n"",""\n']),
+      'a line holding only "" is a record with one empty field (how a one-column file writes ' +
+        'an empty value), not a blank line to skip',
+    ).toEqual([[''], ['', '']]);
+  });
+
+  it('keeps a "\\r" that is not followed by "\\n" as data', async () => {
+    expect(
+      await parse(['a\rb,c\r', 'd\n', 'e\r\r\n']),
+      'only "\\r\\n" and "\\n" end a row: a "\\r" followed by anything else belongs to the ' +
+        'field (dropping every "\\r" loses it), also when the next character is in the next chunk',
+    ).toEqual([['a\rb', 'c\rd'], ['e\r']]);
+  });
+
+  it('keeps a quote in the middle of an unquoted field as data', async () => {
+    const input = ['name,height,city\nAda,5\'10",London\nLinus,6\'0",Helsinki\n'];
+    const why =
+      'a quote opens a quoted field only at the start of the field; 5\'10" is data, as most ' +
+      'parsers accept, and must not open a quoted section that swallows the rest of the file';
+    expect((await howItEnded(parse(input))).replace(/ \(.*/, ''), why).toBe('no error');
+    expect(await parse(input), why).toEqual([
+      ['name', 'height', 'city'],
+      ['Ada', '5\'10"', 'London'],
+      ['Linus', '6\'0"', 'Helsinki'],
+    ]);
+  });
+
   it('keeps line breaks inside quoted fields as data', async () => {
     expect(
       await parse(['id,note\n1,"first line\nsecond line"\n2,"crlf\r\ninside"\n']),
@@ -179,6 +216,15 @@ describe('csvRows()', () => {
       'decode with one StringDecoder for the whole stream: chunk.toString() turns the halves of ' +
         'a split character into U+FFFD',
     ).toEqual([['Zoë, 🚀', 'ok']]);
+  });
+
+  it('turns a character cut off by the end of the input into U+FFFD', async () => {
+    const cafe = Buffer.from('a,café');
+    expect(
+      await parse([cafe.subarray(0, -2), cafe.subarray(-2, -1)]),
+      'the input ends after the first byte of "é": decoder.end() in flush() returns what the ' +
+        'decoder still holds, as U+FFFD; never calling it drops those bytes without a trace',
+    ).toEqual([['a', 'caf\uFFFD']]);
   });
 
   it('gives the same rows however the input is cut', async () => {

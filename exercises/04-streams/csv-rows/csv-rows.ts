@@ -6,8 +6,12 @@ export type Row = string[];
 /**
  * Parses CSV (RFC 4180) from a byte stream: bytes go in, one array of field strings per record
  * comes out. Fields may be quoted; inside quotes, commas and line breaks are data and `""` is one
- * quote. Records end with "\r\n" or "\n". Blank lines are skipped, and a final record needs no
- * line break. Input that ends inside a quoted field fails with code ERR_CSV_UNTERMINATED_QUOTE.
+ * quote. Records end with "\r\n" or "\n"; a "\r" followed by any other character is data. Blank
+ * lines are skipped (a line holding only `""` is not blank: it is a record of one empty field),
+ * and a final record needs no line break. A quote that does not start a field (5'10") is data, as
+ * most parsers accept. Input that ends inside a quoted field fails with the error code
+ * ERR_CSV_UNTERMINATED_QUOTE. Bytes that are not valid UTF-8, such as a character cut off by the
+ * end of the input, become U+FFFD, as any UTF-8 decoder makes them.
  *
  * This version handles a simple file that arrives in one piece, and nothing else.
  */

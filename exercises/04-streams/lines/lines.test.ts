@@ -122,6 +122,14 @@ describe('lines()', () => {
     ).toEqual(['café', 'lift-off 🚀']);
   });
 
+  it('ends the input with U+FFFD for a character it cuts off', async () => {
+    expect(
+      await run(['last line: caf', Uint8Array.of(0xc3)]),
+      'the input ends after the first byte of "é": decoder.end() in flush() hands over what the ' +
+        'decoder still holds, as U+FFFD, instead of dropping those bytes without a trace',
+    ).toEqual(['last line: caf\uFFFD']);
+  });
+
   it('handles many lines fed one byte at a time', async () => {
     const expected = Array.from({ length: 200 }, (_, i) => (i % 7 === 3 ? '' : `line ${i}`));
     const bytes = Buffer.from(expected.join('\n') + '\n');
@@ -169,6 +177,15 @@ describe('lines()', () => {
       'the "\\r" of a "\\r\\n" does not count towards maxLineLength, even while the "\\n" is ' +
         'still to come, and neither does the end of the input',
     ).toEqual(['0123456789', '0123456789']);
+  });
+
+  it('checks the last line against maxLineLength after the decoder is flushed', async () => {
+    expect(
+      await howItEnded(run(['0123456789', Uint8Array.of(0xc3)], { maxLineLength: 10 })),
+      'the unfinished line "0123456789" fits a limit of 10, but the input ends with the first ' +
+        'byte of a character, which decoder.end() turns into one more character, U+FFFD: the ' +
+        'last line is 11 long, so check the line flush() emits too, not only the tail before it',
+    ).toBe('ERR_LINE_TOO_LONG');
   });
 
   it('measures maxLineLength in characters as String#length counts them, not in bytes', async () => {

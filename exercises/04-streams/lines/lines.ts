@@ -10,7 +10,8 @@ export interface LinesOptions {
 
 /**
  * Turns a byte stream into a stream of lines: bytes or strings go in, one string per line comes
- * out, without its "\n" or "\r\n" terminator.
+ * out, without its "\n" or "\r\n" terminator. A character cut off by the end of the input comes
+ * out as U+FFFD, one character like any other.
  *
  * This version works in a demo where every chunk happens to be a whole number of lines. Real
  * files and sockets cut their chunks anywhere (often every 64 KiB), and then it breaks.

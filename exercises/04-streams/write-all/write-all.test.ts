@@ -8,6 +8,14 @@ interface SinkOptions {
   failAt?: number;
   /** The stream is destroyed, without an error, right after this chunk (1-based). */
   destroyAt?: number;
+  /**
+   * This chunk (1-based) never reaches the disk, its callback never runs: the peer stopped
+   * reading. One turn later the stream is destroyed, with `error` if given, as a timeout would.
+   */
+  hangAt?: number;
+  error?: Error;
+  /** false: the stream emits no 'close' when destroyed, as some older streams do. */
+  emitClose?: boolean;
 }
 
 /**
@@ -20,9 +28,11 @@ function slowSink(options: SinkOptions = {}) {
   const lengths: number[] = [];
   const sink = new Writable({
     highWaterMark: options.highWaterMark ?? 64,
+    emitClose: options.emitClose ?? true,
     write(chunk: Buffer, _encoding, callback) {
       received.push(chunk);
       const n = received.length;
+      if (n === options.hangAt) return void setImmediate(() => sink.destroy(options.error));
       setImmediate(() => {
         if (n === options.failAt) return callback(new Error('disk full'));
         callback();
@@ -47,9 +57,15 @@ function slowSink(options: SinkOptions = {}) {
   };
 }
 
-/** `count` rows of exactly 16 bytes each: "000000000000000\n", "000000000000001\n", ... */
-function rows(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${String(i).padStart(15, '0')}\n`);
+/**
+ * `count` rows of exactly 16 bytes each: "000000000000000\n", "000000000000001\n", ... or, with
+ * a tag, "a00000000000000\n", "a00000000000001\n", ...
+ */
+function rows(count: number, tag = ''): string[] {
+  return Array.from(
+    { length: count },
+    (_, i) => `${tag}${String(i).padStart(15 - tag.length, '0')}\n`,
+  );
 }
 
 async function* slowly<T>(items: T[]): AsyncGenerator<T> {
@@ -187,11 +203,94 @@ describe('writeAll()', () => {
 
   it('rejects at once when the writable is already destroyed', async () => {
     const { sink } = slowSink();
-    sink.destroy();
+    // Long gone: its 'close' was emitted before the call, so no listener of writeAll() hears it.
+    await new Promise((resolve) => sink.destroy().once('close', resolve));
+    const promise = writeAll(sink, rows(3));
     expect(
-      (await outcome(writeAll(sink, rows(3)))).replace(/:.*/, ''),
+      (await outcome(promise)).replace(/:.*/, ''),
       "a destroyed writable accepts nothing and will never emit 'drain': writeAll() must reject",
     ).toBe('rejected');
+    expect(
+      await promise.catch((error: unknown) => error instanceof Error),
+      'writeAll() must reject with an Error (the writable has none to give when it was ' +
+        'destroyed without one), not with null or undefined',
+    ).toBe(true);
+  });
+
+  it('rejects with the error a writable was destroyed with before the call', async () => {
+    const { sink } = slowSink();
+    await new Promise((resolve) =>
+      sink.destroy(new Error('connection reset')).once('close', resolve),
+    );
+    expect(
+      await outcome(writeAll(sink, rows(3))),
+      'the writable already failed, and writable.errored says why: reject with that error, ' +
+        'not with the "Cannot call write after a stream was destroyed" a write() would give',
+    ).toBe('rejected: connection reset');
+  });
+
+  it('rejects when the writable is destroyed while a row never comes back', async () => {
+    // Waiting for the last row to be flushed, then waiting for 'drain' with a full buffer.
+    for (const [highWaterMark, count] of [
+      [1024, 2],
+      [64, 10],
+    ]) {
+      const { sink } = slowSink({ highWaterMark, hangAt: 2 });
+      expect(
+        `${count} rows: ${(await outcome(writeAll(sink, rows(count)))).replace(/:.*/, '')}`,
+        "the second row's callback never runs, and then the writable is destroyed without an " +
+          "error: only 'close' tells, so writeAll() must wake up on it and reject",
+      ).toBe(`${count} rows: rejected`);
+    }
+  });
+
+  it("rejects with the error when the writable emits 'error' but no 'close'", async () => {
+    const { sink } = slowSink({
+      highWaterMark: 64,
+      hangAt: 2,
+      error: new Error('connection reset'),
+      emitClose: false,
+    });
+    expect(
+      await outcome(writeAll(sink, rows(10))),
+      'the writable was destroyed with an error while a row hung, and (emitClose: false) ' +
+        "emits no 'close': only 'error' tells, so writeAll() must listen for it too",
+    ).toBe('rejected: connection reset');
+  });
+
+  it('rejects when only the write callbacks tell that the rows were lost', async () => {
+    const { sink, received } = slowSink({ highWaterMark: 64, destroyAt: 6, emitClose: false });
+    expect(
+      `${(await outcome(writeAll(sink, rows(100)))).replace(/:.*/, '')} after ${received.length} rows`,
+      'the writable was destroyed without an error and (emitClose: false) emits neither ' +
+        "'error' nor 'close'; the rows still buffered are lost, and their write callbacks get " +
+        'an error saying so: writeAll() must check the error its callbacks receive',
+    ).toMatch(/^rejected after/);
+  });
+
+  it('shares the writable with another writeAll() running at the same time', async () => {
+    // A log file with several writers: when the other call's row is the last one in the
+    // buffer, only 'drain' says there is room again, none of this call's callbacks does.
+    const { sink, peak, text } = slowSink({ highWaterMark: 64 });
+    const settled = await Promise.all([
+      outcome(writeAll(sink, rows(50, 'a'))),
+      outcome(writeAll(sink, slowly(rows(50, 'b')))),
+    ]);
+    expect(
+      settled.join(', '),
+      'both calls must finish. One still pending was woken only by its own write callbacks: ' +
+        "wait for 'drain', which the stream emits whoever's row emptied the buffer",
+    ).toBe('resolved, resolved');
+    const lines = text().split(/(?<=\n)/);
+    expect(
+      lines.filter((line) => line.startsWith('a')),
+      "each call's rows arrive in order",
+    ).toEqual(rows(50, 'a'));
+    expect(lines.filter((line) => line.startsWith('b'))).toEqual(rows(50, 'b'));
+    expect(
+      peak(),
+      'each of the two writers may overshoot the highWaterMark by one row, no more',
+    ).toBeLessThanOrEqual(64 + 2 * 16);
   });
 
   it('removes every listener it added once it settles, resolved or rejected', async () => {

@@ -4,8 +4,13 @@ export type Row = string | Uint8Array;
 
 /**
  * Writes every row to `writable`, in order. It must resolve once every row has been flushed,
- * reject if the writable fails, and leave the writable open (no end()). The writable outlives
- * the call, so once it settles none of the listeners it added may be left on the writable.
+ * reject if the writable fails, and leave the writable open (no end()). It rejects with the
+ * writable's error, or with an Error of its own when the writable was destroyed without one; a
+ * writable destroyed before the call fails it too. A failure may show in the write callbacks,
+ * in 'error', in 'close', or in only some of them (a stream created with emitClose: false never
+ * emits 'close'). The writable outlives the call and may be shared: another writer, even another
+ * writeAll(), can write to it at the same time. So once the call settles, none of the listeners
+ * it added may be left on the writable.
  *
  * This version looks fine with a fast writable and a few rows. Give it a slow disk or a slow
  * client and a million rows, and it piles all of them up in memory.

@@ -7,8 +7,12 @@ export type Row = string[];
 /**
  * Parses CSV (RFC 4180) from a byte stream: bytes go in, one array of field strings per record
  * comes out. Fields may be quoted; inside quotes, commas and line breaks are data and `""` is one
- * quote. Records end with "\r\n" or "\n". Blank lines are skipped, and a final record needs no
- * line break. Input that ends inside a quoted field fails with code ERR_CSV_UNTERMINATED_QUOTE.
+ * quote. Records end with "\r\n" or "\n"; a "\r" followed by any other character is data. Blank
+ * lines are skipped (a line holding only `""` is not blank: it is a record of one empty field),
+ * and a final record needs no line break. A quote that does not start a field (5'10") is data, as
+ * most parsers accept. Input that ends inside a quoted field fails with the error code
+ * ERR_CSV_UNTERMINATED_QUOTE. Bytes that are not valid UTF-8, such as a character cut off by the
+ * end of the input, become U+FFFD, as any UTF-8 decoder makes them.
  */
 export function csvRows(): Transform {
   const decoder = new StringDecoder('utf8');
@@ -41,7 +45,8 @@ export function csvRows(): Transform {
     return done;
   }
 
-  function parse(text: string, emit: (row: Row) => void): void {
+  /** Feeds `text` to the state machine and pushes every record it completes, at once. */
+  function parse(text: string): void {
     for (const ch of text) {
       if (quotePending) {
         quotePending = false;
@@ -65,7 +70,7 @@ export function csvRows(): Transform {
         endField();
       } else if (ch === '\n') {
         const done = endRow();
-        if (done) emit(done);
+        if (done) stream.push(done);
       } else if (ch === '\r') {
         crPending = true;
       } else if (ch === '"' && field === '' && !quoted) {
@@ -78,28 +83,29 @@ export function csvRows(): Transform {
     }
   }
 
-  return new Transform({
+  const stream = new Transform({
     // Bytes in, one array per record out: in byte mode the arrays could not even be pushed.
     readableObjectMode: true,
 
     transform(chunk: Buffer, _encoding, callback) {
-      // Push each record as soon as its line break arrives, not at the end of the input.
-      parse(decoder.write(chunk), (done) => this.push(done));
+      // Each record goes out as soon as its line break arrives, not at the end of the input.
+      parse(decoder.write(chunk));
       callback();
     },
 
     flush(callback) {
-      parse(decoder.end(), (done) => this.push(done));
+      parse(decoder.end());
       if (inQuotes && !quotePending) {
         const error = new Error('the input ended inside a quoted field');
         return callback(Object.assign(error, { code: 'ERR_CSV_UNTERMINATED_QUOTE' }));
       }
-      // A quote at the very end closed its field; a final "\r" is a line break.
-      inQuotes = quotePending = crPending = false;
+      // What may still be pending needs no more input: a quote at the very end closed its field,
+      // and a final "\r" is a line break. Either way the open row simply ends here.
       const last = endRow();
       callback(null, last);
     },
   });
+  return stream;
 }
 
 /**

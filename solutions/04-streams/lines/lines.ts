@@ -12,6 +12,7 @@ export interface LinesOptions {
 /**
  * Turns a byte stream into a stream of lines: bytes or strings go in, one string per line comes
  * out, without its "\n" or "\r\n" terminator. Where the chunks happen to be cut does not matter.
+ * A character cut off by the end of the input comes out as U+FFFD.
  */
 export function lines(options: LinesOptions = {}): Transform {
   const maxLineLength = options.maxLineLength ?? Infinity;
@@ -44,10 +45,11 @@ export function lines(options: LinesOptions = {}): Transform {
     },
 
     flush(callback) {
+      // decoder.end() turns the bytes of a character cut off by the end of the input into
+      // U+FFFD: one more character, which the last check of the tail did not count.
+      const last = stripCR(tail + decoder.end());
       // The end of the input also ends a line, but only if something came after the last "\n":
       // "a\nb\n" is two lines, not three.
-      const last = stripCR(tail + decoder.end());
-      tail = '';
       if (last === '') return callback();
       if (last.length > maxLineLength) return callback(lineTooLong(maxLineLength));
       callback(null, last);

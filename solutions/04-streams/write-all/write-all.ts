@@ -5,9 +5,10 @@ export type Row = string | Uint8Array;
 /**
  * Writes every row to `writable`, in order, without ever letting its buffer grow much past its
  * highWaterMark. Resolves once every row has been flushed (the writable's callback for the last
- * one has run); rejects as soon as the writable fails. The writable is NOT ended, so the caller
- * can keep writing to it (a header, more batches) and decides when to call end(); and every
- * listener added here is removed before the call settles, so many calls leave none behind.
+ * one has run); rejects as soon as the writable fails, with its error. The writable is NOT ended,
+ * so the caller can keep writing to it (a header, more batches, other writers) and decides when
+ * to call end(); and every listener added here is removed before the call settles, so many calls
+ * leave none behind.
  */
 export async function writeAll(
   writable: Writable,
@@ -22,6 +23,9 @@ export async function writeAll(
   // A failure can happen at any moment, also while we are busy pulling the next row from an
   // async source, so it is recorded by listeners that live as long as the call. A stream that
   // fails never emits 'drain' again: whoever waits must be woken up by 'error' or 'close' too.
+  // Each may be the only sign: a write that never comes back leaves 'close' alone, a stream
+  // created with emitClose: false only 'error' or the write callbacks. And 'drain' is needed even
+  // though our callbacks wake us: when another writer's row empties the buffer, none of ours does.
   const onDrain = (): void => wake();
   const onError = (error: Error): void => {
     failure ??= error;
@@ -56,6 +60,7 @@ export async function writeAll(
   }
 }
 
+// The code finished() and pipeline() give the same situation, so callers can treat both alike.
 function prematureClose(): Error {
   return Object.assign(new Error('the writable was destroyed before all rows were written'), {
     code: 'ERR_STREAM_PREMATURE_CLOSE',
