@@ -4,7 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChunkedDecoder } from './chunked-decoder.ts';
+import { ChunkedDecoder, MAX_LINE_BYTES } from './chunked-decoder.ts';
 
 interface Decoded {
   /** The payload as text ('latin1' keeps one character per byte), or how the run failed. */
@@ -167,6 +167,22 @@ describe('ChunkedDecoder', () => {
     }
   });
 
+  it('allows spaces and tabs before an extension, but not around the digits of a size', async () => {
+    expect(
+      await text(['5 \t ;ext=1\r\nhello\r\n0\r\n\r\n']),
+      'RFC 9112 lets any run of spaces and tabs precede the ";" of a chunk extension: strip all ' +
+        'of it, not just one character',
+    ).toBe('hello');
+    for (const size of [' 5', '\t5;ext=1', '1 a']) {
+      expect(
+        await howItEnded([`${size}\r\nhello\r\n0\r\n\r\n`]),
+        `the size line ${JSON.stringify(size)} has whitespace before or inside the size, which ` +
+          'the grammar does not allow (trimming it, or reading "1 a" as 1a, makes this decoder ' +
+          'disagree with stricter ones about where the body ends): ERR_CHUNKED_INVALID_SIZE',
+      ).toBe('ERR_CHUNKED_INVALID_SIZE');
+    }
+  });
+
   it('rejects chunk data not followed by CRLF with ERR_CHUNKED_MISSING_CRLF', async () => {
     expect(
       await howItEnded(['3\r\nabcd\r\n0\r\n\r\n']),
@@ -177,6 +193,38 @@ describe('ChunkedDecoder', () => {
       await howItEnded(['3\r\nabc\r', 'X0\r\n\r\n']),
       'a CR after the data that is not followed by LF is not a CRLF: ERR_CHUNKED_MISSING_CRLF',
     ).toBe('ERR_CHUNKED_MISSING_CRLF');
+  });
+
+  it('rejects a size or trailer line ended by a bare LF with ERR_CHUNKED_MISSING_CRLF', async () => {
+    for (const wire of [
+      '5\nhello\r\n0\r\n\r\n',
+      '5\r\nhello\r\n0\n\r\n',
+      '5\r\nhello\r\n0\r\nx-sum: 1\n\r\n',
+      '5\r\nhello\r\n0\r\n\n',
+    ]) {
+      expect(
+        await howItEnded([wire]),
+        `${JSON.stringify(wire)} ends a line with LF alone: every line of chunked framing ends ` +
+          'with CRLF, and a parser that also accepts a bare LF disagrees with strict ones about ' +
+          'where the body ends (the stuff of request smuggling): ERR_CHUNKED_MISSING_CRLF',
+      ).toBe('ERR_CHUNKED_MISSING_CRLF');
+    }
+  });
+
+  it('rejects a trailer line that is not "name: value" with ERR_CHUNKED_INVALID_TRAILER', async () => {
+    for (const [line, mistake] of [
+      ['X-Checksum', 'has no colon'],
+      ['X-Checksum : abc', 'has a space between the name and the colon, which RFC 9112 forbids'],
+      [': abc', 'has an empty name'],
+      ['@sum: abc', 'has a name that is not a token ("@" is a delimiter)'],
+    ] as const) {
+      expect(
+        await howItEnded([`3\r\nabc\r\n0\r\n${line}\r\n\r\n`]),
+        `the trailer line ${JSON.stringify(line)} ${mistake}: a field name is a token (letters, ` +
+          "digits and !#$%&'*+-.^_`|~) directly followed by a colon; fail with code " +
+          'ERR_CHUNKED_INVALID_TRAILER',
+      ).toBe('ERR_CHUNKED_INVALID_TRAILER');
+    }
   });
 
   it('rejects bytes after the last chunk with ERR_CHUNKED_DATA_AFTER_END', async () => {
@@ -229,6 +277,39 @@ describe('ChunkedDecoder', () => {
       'the limit must apply while the line is still arriving: otherwise a peer that never ' +
         'sends CRLF fills the memory with one endless chunk extension',
     ).toBeLessThan(100);
+  });
+
+  it('accepts a line of exactly MAX_LINE_BYTES, CRLF included, and not one byte more', async () => {
+    // A size line padded with an extension, and a trailer line, each `bytes` long with its CRLF.
+    const sizeLine = (bytes: number): string => `5;${'x'.repeat(bytes - 4)}\r\n`;
+    const trailerLine = (bytes: number): string => `x-pad: ${'y'.repeat(bytes - 9)}\r\n`;
+    expect(
+      await howItEnded([`${sizeLine(MAX_LINE_BYTES)}hello\r\n0\r\n\r\n`]),
+      `a size line of exactly MAX_LINE_BYTES (${MAX_LINE_BYTES}) bytes, CRLF included, is ` +
+        'within the limit',
+    ).toBe('no error (decoded "hello")');
+    expect(
+      await howItEnded([`${sizeLine(MAX_LINE_BYTES + 1)}hello\r\n0\r\n\r\n`]),
+      'a size line one byte over MAX_LINE_BYTES (its CRLF counts): ERR_CHUNKED_LINE_TOO_LONG',
+    ).toBe('ERR_CHUNKED_LINE_TOO_LONG');
+    expect(
+      await howItEnded([`5\r\nhello\r\n0\r\n${trailerLine(MAX_LINE_BYTES)}\r\n`]),
+      'a trailer line of exactly MAX_LINE_BYTES bytes, CRLF included, is within the limit',
+    ).toBe('no error (decoded "hello")');
+    expect(
+      await howItEnded([`5\r\nhello\r\n0\r\n${trailerLine(MAX_LINE_BYTES + 1)}\r\n`]),
+      'a trailer line one byte over MAX_LINE_BYTES: ERR_CHUNKED_LINE_TOO_LONG',
+    ).toBe('ERR_CHUNKED_LINE_TOO_LONG');
+  });
+
+  it('measures a line from its own first byte, wherever it starts in the chunk', async () => {
+    const data = 'd'.repeat(2 * MAX_LINE_BYTES);
+    const body = await text([`${data.length.toString(16)}\r\n${data}\r\n0\r\n\r\n`]);
+    expect(
+      body === data ? 'decoded' : body.slice(0, 80),
+      `a ${data.length}-byte chunk and the short lines after it, all in one incoming chunk, are ` +
+        "valid: a line's length is its own bytes, not its offset in the incoming chunk",
+    ).toBe('decoded');
   });
 
   it('gives the same result when fed one byte at a time', async () => {

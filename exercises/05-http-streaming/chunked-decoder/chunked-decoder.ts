@@ -3,7 +3,13 @@ import { Transform, type TransformCallback } from 'node:stream';
 /** Longest size line or trailer line accepted, in bytes, CRLF included. */
 export const MAX_LINE_BYTES = 4096;
 
-/** The `code` of every error the decoder fails with. */
+/**
+ * The `code` of every error the decoder fails with. The framing is RFC 9112 section 7.1, read
+ * strictly: a size is hex digits only, though spaces or tabs may come before the ";" of an
+ * extension; every size and trailer line ends with CRLF, not a bare LF; a trailer is
+ * "name: value", its name a token (letters, digits and !#$%&'*+-.^_`|~) with no space before
+ * the colon.
+ */
 export type ChunkedErrorCode =
   | 'ERR_CHUNKED_INVALID_SIZE' // a size line that is not 1 to 13 hex digits (+ extensions)
   | 'ERR_CHUNKED_MISSING_CRLF' // chunk data, a size line or a trailer line not ended by CRLF

@@ -6,6 +6,7 @@ import {
   request as httpRequest,
   type IncomingHttpHeaders,
   type Server,
+  type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ let bigSha256: string;
 let medium: Buffer;
 let server: Server;
 let port: number;
+let headBodyBytes: number;
 
 beforeAll(async () => {
   base = await realpath(await mkdtemp(join(tmpdir(), 'file-server-')));
@@ -40,6 +42,11 @@ beforeAll(async () => {
   await writeFile(join(root, 'index.html'), '<h1>Hi</h1>\n');
   await writeFile(join(root, 'data.json'), '{"ok":true}\n');
   await writeFile(join(root, 'pixel.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
+  for (const name of ['style.css', 'app.js', 'table.csv', 'logo.svg', 'photo.jpg', 'scan.jpeg']) {
+    await writeFile(join(root, name), 'stand-in content');
+  }
+  await writeFile(join(root, 'report.pdf'), 'stand-in content');
+  await writeFile(join(root, 'SHOUT.PNG'), 'stand-in content');
   await writeFile(join(root, 'archive.xyz'), 'opaque');
   await writeFile(join(root, 'LICENSE'), 'MIT\n');
   await writeFile(join(root, 'docs', 'guides', 'start here.txt'), 'nested, with a space\n');
@@ -76,7 +83,12 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  server = createServer(serveFile(root));
+  headBodyBytes = 0;
+  const handler = serveFile(root);
+  server = createServer((req, res) => {
+    if (req.method === 'HEAD') countBodyBytes(res);
+    handler(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
@@ -85,6 +97,27 @@ afterEach(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
+
+/**
+ * Adds up the body bytes the handler hands to a response, in `headBodyBytes`. Node drops them
+ * without a word when the request was HEAD, so the client cannot tell whether the handler read
+ * the whole file for nothing; this can. Every way of sending a body ends in write() or end():
+ * pipe() and pipeline() call write() for each chunk.
+ */
+function countBodyBytes(res: ServerResponse): void {
+  const size = (chunk: unknown) =>
+    typeof chunk === 'string' || chunk instanceof Uint8Array ? Buffer.byteLength(chunk) : 0;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((...args: unknown[]) => {
+    headBodyBytes += size(args[0]);
+    return write(...args);
+  }) as ServerResponse['write'];
+  res.end = ((...args: unknown[]) => {
+    headBodyBytes += size(args[0]);
+    return end(...args);
+  }) as ServerResponse['end'];
+}
 
 /**
  * One real request. `path` goes on the wire exactly as given (fetch() would normalise "/../"
@@ -164,20 +197,34 @@ describe('serveFile()', () => {
 
   it('picks Content-Type from the extension, application/octet-stream otherwise', async () => {
     const types: Record<string, string | undefined> = {};
-    for (const path of ['/index.html', '/data.json', '/pixel.png', '/archive.xyz', '/LICENSE']) {
+    const expected = {
+      '/index.html': 'text/html',
+      '/style.css': 'text/css',
+      '/app.js': 'text/javascript',
+      '/data.json': 'application/json',
+      '/hello.txt': 'text/plain',
+      '/table.csv': 'text/csv',
+      '/logo.svg': 'image/svg+xml',
+      '/pixel.png': 'image/png',
+      '/photo.jpg': 'image/jpeg',
+      '/scan.jpeg': 'image/jpeg',
+      '/report.pdf': 'application/pdf',
+      '/archive.xyz': 'application/octet-stream',
+      '/LICENSE': 'application/octet-stream',
+    };
+    for (const path of Object.keys(expected)) {
       types[path] = mediaType((await send('GET', path)).headers);
     }
     expect(
       types,
-      'Content-Type comes from the file extension; an unknown extension, or none, must be ' +
-        'served as application/octet-stream (never guess text/html for unknown bytes)',
-    ).toEqual({
-      '/index.html': 'text/html',
-      '/data.json': 'application/json',
-      '/pixel.png': 'image/png',
-      '/archive.xyz': 'application/octet-stream',
-      '/LICENSE': 'application/octet-stream',
-    });
+      'Content-Type comes from the file extension, with every type of the CONTENT_TYPES ' +
+        'table as it stands; an unknown extension, or none, must be served as ' +
+        'application/octet-stream (never guess text/html for unknown bytes)',
+    ).toEqual(expected);
+    expect(
+      mediaType((await send('GET', '/SHOUT.PNG')).headers),
+      'the extension is matched whatever its letter case: SHOUT.PNG is a .png file',
+    ).toBe('image/png');
   });
 
   it('serves binary files intact, files in subfolders, and ignores the query string', async () => {
@@ -206,6 +253,10 @@ describe('serveFile()', () => {
     expect(
       (await send('GET', '/docs')).status,
       'a directory is not a file to stream: answer 404 (check stat().isFile())',
+    ).toBe(404);
+    expect(
+      (await send('GET', '/')).status,
+      'the root itself is a directory inside the root, not a path that escapes it: 404, not 403',
     ).toBe(404);
     expect((await send('GET', '/hello.txt')).status, 'and the server keeps working').toBe(200);
   });
@@ -242,6 +293,12 @@ describe('serveFile()', () => {
         'exception escapes the handler',
     ).toBe(400);
     expect((await send('GET', '/hello.txt')).status, 'the server must survive it').toBe(200);
+    expect(
+      (await send('GET', '/hello.txt%00.png')).status,
+      'a NUL byte (%00) decodes fine but no file name can contain it: refuse it with 400 or ' +
+        '404, and keep serving',
+    ).toBeOneOf([400, 404]);
+    expect((await send('GET', '/hello.txt')).status, 'the server must survive it').toBe(200);
   });
 
   it('answers 405 with an Allow header to methods other than GET and HEAD', async () => {
@@ -262,6 +319,18 @@ describe('serveFile()', () => {
     ).toEqual([200, `Content-Length: ${medium.length}`, 'application/octet-stream']);
     expect(head.body.length, 'HEAD has no body').toBe(0);
     expect((await send('HEAD', '/nope.txt')).status, 'HEAD of a missing file is 404').toBe(404);
+  });
+
+  it('answers HEAD from stat() without reading the file', async () => {
+    const head = await send('HEAD', '/big.bin');
+    expect(head.status).toBe(200);
+    expect(
+      headBodyBytes,
+      'HEAD must be answered with the headers alone: end the response right after writeHead() ' +
+        'and do not stream the file into it. Node drops those bytes before they reach the ' +
+        'client, but only after the handler has read the whole file from disk for nothing ' +
+        '(bytes of body written to the HEAD response)',
+    ).toBe(0);
   });
 
   it('streams a 50 MB file with memory that does not grow with the file', async () => {

@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 
-/** Content-Type by file extension; anything else is served as opaque bytes. */
+/**
+ * Content-Type by file extension, whatever its letter case (photo.JPG is a .jpg); anything else
+ * is served as opaque bytes.
+ */
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

@@ -88,6 +88,10 @@ describe('parseRange()', () => {
       'none',
     );
     expect(
+      parseRange(1000, 'x-bytes=0-5'),
+      'the unit is everything before "=": x-bytes is another unit, not bytes, so ignore it',
+    ).toBe('none');
+    expect(
       parseRange(1000, 'Bytes=0-5'),
       'range units are case-insensitive: "Bytes" is "bytes"',
     ).toEqual([{ start: 0, end: 5 }]);
@@ -123,7 +127,7 @@ describe('parseRange()', () => {
     ).toEqual([{ start: 0, end: 9 }]);
   });
 
-  it('accepts whitespace around the commas of a list', () => {
+  it('accepts whitespace around the commas of a list, and empty elements', () => {
     expect(
       parseRange(1000, 'bytes=0-9 , 20-29,\t-5'),
       'spaces and tabs around the commas are allowed',
@@ -132,6 +136,16 @@ describe('parseRange()', () => {
       { start: 20, end: 29 },
       { start: 995, end: 999 },
     ]);
+    for (const header of ['bytes=0-9,,20-29', 'bytes=, 0-9 ,20-29,']) {
+      expect(
+        parseRange(1000, header),
+        `${header}: a recipient of an HTTP list must ignore its empty elements (RFC 9110 ` +
+          'section 5.6.1), so this is 0-9 and 20-29, not a malformed header',
+      ).toEqual([
+        { start: 0, end: 9 },
+        { start: 20, end: 29 },
+      ]);
+    }
   });
 });
 
@@ -157,8 +171,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'range-requests-'));
   const file = join(dir, 'clip.bin');
   await writeFile(file, CONTENT);
-  const handle = rangeHandler(file, 'video/mp4');
-  server = createServer((req, res) => {
+  const handlers = { '/clip': rangeHandler(file, 'video/mp4'), '/untyped': rangeHandler(file) };
+  // Strict about HEAD: a body written to a HEAD response fails the response instead of being
+  // silently dropped, so a handler that reads the file for nothing is caught.
+  server = createServer({ rejectNonStandardBodyWrites: true }, (req, res) => {
+    const handle = handlers[req.url as keyof typeof handlers];
     handle(req, res).catch((error: unknown) => res.destroy(error as Error));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -171,33 +188,37 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A real GET on its own connection, which closes after the response. */
-function get(range?: string): Promise<Answer> {
+/** A real request on its own connection, which closes after the response. */
+function send(
+  range: string | undefined,
+  { method = 'GET', path = '/clip' }: { method?: string; path?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { connection: 'close' };
     if (range !== undefined) headers.range = range;
-    const req = request(
-      { host: '127.0.0.1', port, path: '/clip', headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-          });
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
         });
-        res.on('error', reject);
-        // A response shorter than its Content-Length ends with the connection, not with 'end'.
-        res.on('close', () => {
-          if (!res.complete) reject(new Error('the response ended before its Content-Length'));
-        });
-      },
-    );
+      });
+      res.on('error', reject);
+      // A response shorter than its Content-Length ends with the connection, not with 'end'.
+      res.on('close', () => {
+        if (!res.complete) reject(new Error('the response ended before its Content-Length'));
+      });
+    });
     req.on('error', reject);
     req.end();
   });
+}
+
+function get(range?: string): Promise<Answer> {
+  return send(range);
 }
 
 /** Where `body` sits in the file, in one line: 'bytes 100-199' or 'not a slice of the file'. */
@@ -223,6 +244,39 @@ describe('rangeHandler()', () => {
       'video/mp4',
     );
     expect(res.body.equals(CONTENT), 'the body is the whole file, byte for byte').toBe(true);
+  });
+
+  it('serves application/octet-stream when rangeHandler() is given no content type', async () => {
+    const res = await send(undefined, { path: '/untyped' });
+    expect(
+      res.headers['content-type'],
+      "rangeHandler(file) without a type: Content-Type is the default, 'application/octet-stream'",
+    ).toBe('application/octet-stream');
+    const part = await send('bytes=0-9', { path: '/untyped' });
+    expect(part.headers['content-type'], 'the default type on a 206 too').toBe(
+      'application/octet-stream',
+    );
+  });
+
+  it('answers HEAD with the headers of the full 200 and no body, whatever its Range', async () => {
+    for (const range of [undefined, 'bytes=0-9']) {
+      const label = range === undefined ? 'HEAD without Range' : `HEAD with Range: ${range}`;
+      const res = await send(range, { method: 'HEAD' }).catch((error: Error) => error);
+      if (res instanceof Error) {
+        expect.fail(
+          `${label} failed (${res.message}): a HEAD response has no body, so do not ` +
+            'stream the file into it (this test server refuses such writes)',
+        );
+      }
+      expect(
+        `${res.status}, Content-Length ${String(res.headers['content-length'])}, Content-Range ` +
+          `${String(res.headers['content-range'])}`,
+        `${label}: Range is only defined for GET, so a server must ignore it on HEAD ` +
+          '(RFC 9110 section 14.2) and send the headers of the full 200',
+      ).toBe(`200, Content-Length ${SIZE}, Content-Range undefined`);
+      expect(res.headers['accept-ranges'], 'Accept-Ranges on a HEAD response too').toBe('bytes');
+      expect(res.body.length, 'a HEAD response has no body').toBe(0);
+    }
   });
 
   it('serves one range with 206, Content-Range, Content-Length and exactly those bytes', async () => {
@@ -321,6 +375,12 @@ describe('rangeHandler()', () => {
     const pieces: Buffer[] = [];
     let at = res.body.indexOf(delimiter);
     expect(at, 'the body starts with (optional preamble and) the first --boundary').not.toBe(-1);
+    const preamble = res.body.subarray(0, at).toString('latin1');
+    expect(
+      preamble === '' || preamble.endsWith('\r\n'),
+      `a delimiter must begin a line (RFC 2046): the first --boundary starts the body or follows ` +
+        `CRLF, but it follows ${JSON.stringify(preamble)}`,
+    ).toBe(true);
     for (;;) {
       const next = res.body.indexOf(delimiter, at + delimiter.length);
       if (next === -1) break;

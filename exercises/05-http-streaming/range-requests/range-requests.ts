@@ -27,7 +27,10 @@ export function parseRange(size: number, header: string | undefined): RangeResul
 
 /**
  * A request handler serving one file with range support: 200 for the whole file, 206 for one
- * range or a multipart/byteranges body for several, 416 when no range can be satisfied.
+ * range or a multipart/byteranges body for several, 416 when no range can be satisfied. Range
+ * applies to GET only: a HEAD request gets the headers of the full 200 and no body. If the file
+ * cannot be read, the returned promise rejects, and the server that called the handler ends the
+ * response.
  */
 export function rangeHandler(
   filePath: string,
@@ -38,6 +41,7 @@ export function rangeHandler(
     // TODO: nothing tells the client that ranges are supported (Accept-Ranges).
     // TODO: use parseRange(size, req.headers.range): 206 with Content-Range for one range,
     // multipart/byteranges for several, 416 with Content-Range: bytes */size for none.
+    // TODO: a HEAD request is answered like a GET, file and all.
     void req;
     res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': size });
     await pipeline(createReadStream(filePath), res);

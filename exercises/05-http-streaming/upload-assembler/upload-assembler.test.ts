@@ -108,11 +108,21 @@ describe('UploadAssembler', () => {
     const assembler = new UploadAssembler();
     const id = assembler.init(8, 4);
     assembler.putChunk(id, 0, Buffer.from('good'));
+    let conflict: unknown = 'putChunk() did not throw';
+    try {
+      assembler.putChunk(id, 0, Buffer.from('evil'));
+    } catch (error) {
+      conflict = {
+        code: (error as { code?: unknown }).code,
+        missing: (error as { missing?: unknown }).missing,
+      };
+    }
     expect(
-      outcome(() => assembler.putChunk(id, 0, Buffer.from('evil'))),
+      conflict,
       'different bytes for an index that is already stored are a conflict, not a retry: ' +
-        'throw an error with code ERR_CHUNK_CONFLICT instead of overwriting (or appending) it',
-    ).toBe('ERR_CHUNK_CONFLICT');
+        'throw an error with code ERR_CHUNK_CONFLICT instead of overwriting (or appending) it, ' +
+        'and with an empty `missing` (only ERR_UPLOAD_INCOMPLETE lists missing chunks)',
+    ).toEqual({ code: 'ERR_CHUNK_CONFLICT', missing: [] });
     assembler.putChunk(id, 1, Buffer.from('data'));
     expect(
       completeText(assembler, id, 'gooddata'),
@@ -187,6 +197,69 @@ describe('UploadAssembler', () => {
       assembler.status(assembler.init(9, 4)).missing,
       '9 bytes in chunks of 4 are 3 chunks: the last one holds 1 byte',
     ).toEqual([0, 1, 2]);
+  });
+
+  it('refuses with a RangeError sizes that no chunk could fit', () => {
+    const assembler = new UploadAssembler();
+    const invalid: Array<[number, number]> = [
+      [-1, 4],
+      [1.5, 4],
+      [Number.NaN, 4],
+      [Number.POSITIVE_INFINITY, 4],
+      [10, 0],
+      [10, -4],
+      [10, 2.5],
+      [10, Number.NaN],
+      // No chunks to cut, but the chunk size is still wrong.
+      [0, 0],
+      [0, -4],
+    ];
+    const accepted: string[] = [];
+    for (const [totalSize, chunkSize] of invalid) {
+      try {
+        assembler.init(totalSize, chunkSize);
+        accepted.push(`init(${totalSize}, ${chunkSize}) returned an id`);
+      } catch (error) {
+        if (!(error instanceof RangeError)) {
+          accepted.push(`init(${totalSize}, ${chunkSize}) threw ${String(error)}`);
+        }
+      }
+    }
+    expect(
+      accepted,
+      'the sizes come from the client: totalSize must be a whole number of bytes, 0 or more, ' +
+        'and chunkSize a whole number of at least 1, or init() must throw a RangeError ' +
+        '(a fractional or negative size makes every chunk offset and length meaningless)',
+    ).toEqual([]);
+  });
+
+  it('accepts an empty file and chunks of a single byte', () => {
+    const assembler = new UploadAssembler();
+    let empty = '';
+    expect(
+      outcome(() => {
+        empty = assembler.init(0, 4);
+        return 'an id';
+      }),
+      'init(0, 4): an empty file is a file too',
+    ).toBe('an id');
+    expect(
+      outcome(() => assembler.status(empty).missing),
+      'an empty file has no chunks, so none is missing',
+    ).toEqual([]);
+    expect(
+      completeText(assembler, empty, ''),
+      'an empty upload completes at once, into zero bytes',
+    ).toBe('');
+    let id = '';
+    expect(
+      outcome(() => {
+        id = assembler.init(3, 1);
+        return [0, 1, 2].map((i) => assembler.putChunk(id, i, Buffer.from('abc'[i]!)));
+      }),
+      'init(3, 1): a chunkSize of 1 byte is small but valid',
+    ).toEqual(['stored', 'stored', 'stored']);
+    expect(completeText(assembler, id, 'abc'), 'three one-byte chunks').toBe('abc');
   });
 
   it('rejects an index outside the upload with ERR_CHUNK_INDEX', () => {

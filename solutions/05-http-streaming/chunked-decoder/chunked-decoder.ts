@@ -3,7 +3,13 @@ import { Transform, type TransformCallback } from 'node:stream';
 /** Longest size line or trailer line accepted, in bytes, CRLF included. */
 export const MAX_LINE_BYTES = 4096;
 
-/** The `code` of every error the decoder fails with. */
+/**
+ * The `code` of every error the decoder fails with. The framing is RFC 9112 section 7.1, read
+ * strictly: a size is hex digits only, though spaces or tabs may come before the ";" of an
+ * extension; every size and trailer line ends with CRLF, not a bare LF; a trailer is
+ * "name: value", its name a token (letters, digits and !#$%&'*+-.^_`|~) with no space before
+ * the colon.
+ */
 export type ChunkedErrorCode =
   | 'ERR_CHUNKED_INVALID_SIZE'
   | 'ERR_CHUNKED_MISSING_CRLF'
@@ -94,7 +100,9 @@ export class ChunkedDecoder extends Transform {
     const bytes = Buffer.concat(this.#line);
     this.#line = [];
     this.#lineBytes = 0;
-    if (bytes.length < 2 || bytes[bytes.length - 2] !== CR) {
+    // Only CRLF ends a line: a parser that also took a bare LF would disagree with a strict one
+    // about where the body ends. For a line of just "\n", at(-2) is undefined, not CR.
+    if (bytes.at(-2) !== CR) {
       throw chunkedError('ERR_CHUNKED_MISSING_CRLF', 'a line does not end with CRLF');
     }
     // latin1 maps each byte to one character, so nothing is lost before validation.

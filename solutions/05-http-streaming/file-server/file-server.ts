@@ -1,10 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
-/** Content-Type by file extension; anything else is served as opaque bytes. */
+/**
+ * Content-Type by file extension, whatever its letter case (photo.JPG is a .jpg); anything else
+ * is served as opaque bytes.
+ */
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -31,18 +34,17 @@ export function serveFile(root: string): (req: IncomingMessage, res: ServerRespo
   const base = resolve(root);
 
   return (req, res) => {
-    handle(base, req, res).catch(() => {
-      // Headers already sent means the body broke off halfway (usually the client left). The
-      // only honest signal left is to cut the connection, so the client sees a short body.
-      if (res.headersSent) res.destroy();
-      else plain(res, 500, 'Internal Server Error');
-    });
+    // handle() rejects only when pipeline() fails, and by then the headers are out: the client
+    // left, or reading the file broke off. pipeline() has already destroyed the response, which
+    // cuts the connection so the client sees a short body; there is nothing left to tell it.
+    // The catch is there so that the rejection is not unhandled, which would crash the process.
+    handle(base, req, res).catch(() => {});
   };
 }
 
 async function handle(base: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return plain(res, 405, 'Method Not Allowed', { allow: 'GET, HEAD' });
+    return plain(res, 405, { allow: 'GET, HEAD' });
   }
 
   // Decode first, check after: %2e%2e and %2f are dots and slashes once decoded, and the file
@@ -51,17 +53,17 @@ async function handle(base: string, req: IncomingMessage, res: ServerResponse): 
   try {
     decoded = decodeURIComponent((req.url ?? '/').split('?', 1)[0] ?? '/');
   } catch {
-    return plain(res, 400, 'Bad Request');
+    return plain(res, 400);
   }
-  if (decoded.includes('\0')) return plain(res, 400, 'Bad Request');
 
   // resolve() collapses every "..". What is left must be the root itself or inside it; the
   // separator matters, or /srv/public-secret would pass as being inside /srv/public.
   const path = resolve(base, '.' + decoded);
-  if (path !== base && !path.startsWith(base + sep)) return plain(res, 403, 'Forbidden');
+  if (path !== base && !path.startsWith(base + sep)) return plain(res, 403);
 
+  // A NUL byte (%00) needs no check of its own: fs refuses such a path, so stat() rejects.
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) return plain(res, 404, 'Not Found');
+  if (!info?.isFile()) return plain(res, 404);
 
   // The size comes from stat, so the client knows the length before the first byte: it can show
   // progress, and it can tell a complete download from one that broke off.
@@ -69,6 +71,8 @@ async function handle(base: string, req: IncomingMessage, res: ServerResponse): 
     'content-length': info.size,
     'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? DEFAULT_CONTENT_TYPE,
   });
+  // HEAD is answered from stat() alone. Node would drop a body written to it, but only after
+  // the whole file had been read for nothing.
   if (req.method === 'HEAD') return void res.end();
 
   // pipeline() moves one chunk at a time and waits for the socket to drain, so memory stays at
@@ -77,12 +81,8 @@ async function handle(base: string, req: IncomingMessage, res: ServerResponse): 
   await pipeline(createReadStream(path), res);
 }
 
-function plain(
-  res: ServerResponse,
-  status: number,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
+/** An error status with its reason phrase as a short text body, for a person reading it. */
+function plain(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
   res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
-  res.end(message + '\n');
+  res.end(`${STATUS_CODES[status]}\n`);
 }

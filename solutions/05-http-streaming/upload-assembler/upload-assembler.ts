@@ -48,7 +48,12 @@ interface Upload {
 export class UploadAssembler {
   readonly #uploads = new Map<string, Upload>();
 
-  /** Starts an upload of `totalSize` bytes in chunks of `chunkSize` (the last may be shorter). */
+  /**
+   * Starts an upload of `totalSize` bytes in chunks of `chunkSize` (the last may be shorter).
+   * Both come from the client's request, so they are checked: `totalSize` must be a whole
+   * number of bytes, 0 (an empty file) or more, and `chunkSize` a whole number of at least 1,
+   * or init() throws a RangeError and no upload is created.
+   */
   init(totalSize: number, chunkSize: number): string {
     if (!Number.isSafeInteger(totalSize) || totalSize < 0) {
       throw new RangeError(`totalSize must be a whole number of bytes, got ${totalSize}`);
