@@ -31,7 +31,10 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-let now = 0;
+// The tests' clock reads like Date.now(), far from 0: a cache that adds the time a value was
+// stored instead of subtracting it would pass with a clock that starts at 0.
+const start = 1_700_000_000_000;
+let now = start;
 const clock = () => now;
 
 let db: PGlite;
@@ -39,7 +42,7 @@ beforeAll(async () => {
   db = await openDatabase();
 }, 20_000);
 beforeEach(async () => {
-  now = 0;
+  now = start;
   await emptySchema(db);
 });
 afterAll(() => db.close());
@@ -94,11 +97,11 @@ describe('cached()', () => {
     const cache = cached(loader, { ttlMs: 1000, clock });
     await cache.get('k');
     await settle();
-    now = 999;
+    now = start + 999;
     expect(await cache.get('k'), 'a value is fresh for ttlMs after it was stored').toBe(
       'version 1',
     );
-    now = 1000;
+    now = start + 1000;
     expect(
       await cache.get('k'),
       'once options.clock() says ttlMs have passed since the value was stored, get() must ' +
@@ -115,12 +118,12 @@ describe('cached()', () => {
     calls[0]?.resolve('v1');
     await first;
     await settle();
-    now = 5000;
+    now = start + 5000;
     const waiting = Array.from({ length: 10 }, () => cache.get('hot'));
     await settle();
     expect(
       calls.length > 1,
-      'the value expired on options.clock() (stored at 0, now 5000, ttlMs 1000): get() must ' +
+      'the value expired on options.clock() (stored 5000 ms ago, ttlMs 1000): get() must ' +
         'reload it',
     ).toBe(true);
     expect(
@@ -258,6 +261,34 @@ describe('cached()', () => {
       'once the fresh load finishes, its value must be cached: the stale load must neither ' +
         'have stored its value nor ended the fresh load ([value, loader calls])',
     ).toEqual(['new', 2]);
+  });
+
+  it('a stale load that fails while the fresh one is still running changes nothing', async () => {
+    const { loader, calls } = manualLoader<string>();
+    const cache = cached(loader, { ttlMs: 60_000, clock });
+    const early = cache.get('k');
+    cache.invalidate('k');
+    const later = cache.get('k');
+    await settle();
+    expect(calls.length, 'a get() after invalidate() must start a fresh load').toBe(2);
+    calls[0]?.reject(new Error('connection reset')); // the stale read fails first
+    expect(await outcome(early), 'the caller of the stale read gets its error').toBe(
+      'rejected with connection reset',
+    );
+    await settle();
+    const meanwhile = cache.get('k');
+    await settle();
+    expect(
+      calls.length,
+      'a get() while the fresh load is running must join it: a stale load that FAILS must not ' +
+        'remove the fresh load from the in-flight map either (on rejection too, delete only ' +
+        'your own entry)',
+    ).toBe(2);
+    calls[1]?.resolve('new');
+    expect([await outcome(meanwhile), await outcome(later)]).toEqual([
+      'resolved with "new"',
+      'resolved with "new"',
+    ]);
   });
 
   it('with PostgreSQL: 100 concurrent gets run one query, and a write invalidates', async () => {

@@ -242,16 +242,55 @@ describe('migrate()', () => {
     expect(
       await howItEnded(migrate(db, [step('1_init.sql'), step('README.md')])),
       'a name must start with a version number and "_": anything else is rejected with code ' +
-        'ERR_MIGRATION_NAME',
-    ).toMatch(/^ERR_MIGRATION_NAME: /);
+        'ERR_MIGRATION_NAME, and the message names the file, so the person deploying knows ' +
+        'which one to rename',
+    ).toMatch(/^ERR_MIGRATION_NAME: .*README\.md/);
     expect(
-      await howItEnded(migrate(db, [step('1_init.sql'), step('2_a.sql'), step('02_b.sql')])),
+      await howItEnded(migrate(db, [step('1_init.sql'), step('v2_add_users.sql')])),
+      'the version is the digits at the START of the name: v2_add_users.sql has none, and a ' +
+        'pattern without ^ finds "2_" inside it and accepts it',
+    ).toMatch(/^ERR_MIGRATION_NAME: .*v2_add_users\.sql/);
+    const repeated = await howItEnded(
+      migrate(db, [step('1_init.sql'), step('2_a.sql'), step('02_b.sql')]),
+    );
+    expect(
+      repeated,
       '2_a and 02_b have the same version, 2: which one runs first would be luck, so it is ' +
         'rejected with ERR_MIGRATION_NAME',
     ).toMatch(/^ERR_MIGRATION_NAME: /);
     expect(
+      repeated.includes('2_a.sql') && repeated.includes('02_b.sql'),
+      `the message must name both files with the same version, got "${repeated}"`,
+    ).toBe(true);
+    expect(
       await steps(),
       'names are checked before the first migration runs, not when the loop reaches them',
     ).toEqual([]);
+  });
+
+  it('releases its advisory lock when it is done, and when a migration fails', async () => {
+    // An advisory lock taken with pg_advisory_lock() is held until the session unlocks it or
+    // ends. A pool keeps the session open, so a lock left held blocks every later deploy.
+    async function heldLocks(): Promise<number> {
+      const { rows } = await db.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory'",
+      );
+      return rows[0]?.count ?? 0;
+    }
+    await howItEnded(migrate(db, [accounts, fixedInvoices]));
+    expect(
+      await heldLocks(),
+      'after a successful run, no advisory lock may stay held: unlock what you locked',
+    ).toBe(0);
+    const broken = { name: '4_broken.sql', sql: 'INSERT INTO nowhere VALUES (1);' };
+    expect(
+      await howItEnded(migrate(db, [payments, broken])),
+      '4_broken.sql fails, so migrate() must reject',
+    ).not.toMatch(/^applied/);
+    expect(
+      await heldLocks(),
+      'after a failed migration the lock is still held: release it in a finally block, so ' +
+        'it is released however the run ends',
+    ).toBe(0);
   });
 });

@@ -15,11 +15,14 @@ export interface MigrationFile {
  * Applies the files that have not been applied yet, in the numeric order of their versions,
  * each in a transaction of its own, and returns the names of the ones it applied.
  *
+ * An advisory lock taken around the run (see the lesson) must be released however the run ends.
+ *
  * This version works as long as every migration succeeds and nobody has more than nine.
  */
 export async function migrate(db: Db, files: MigrationFile[]): Promise<string[]> {
-  // TODO: a name must be <digits>_<description>. Anything else, or two files with the same
-  // version number, must be rejected with code 'ERR_MIGRATION_NAME' before anything is applied.
+  // TODO: a name must start with <digits>_<description>. Anything else, or two files with the
+  // same version number, must be rejected with code 'ERR_MIGRATION_NAME' before anything is
+  // applied, with a message that names the file (both files, for a repeated version).
   // TODO: the order must follow the version numbers, so that 10_x runs after 9_x.
   const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 

@@ -340,6 +340,43 @@ describe('Pool', () => {
     expect(reports, 'release() must cancel the leak timer of that checkout').toEqual([]);
   });
 
+  it('reports nothing unless both leakTimeoutMs and onLeak are given', async () => {
+    const reports: unknown[] = [];
+    const noTimeout = makePool(fakeDriver(), { max: 1, onLeak: (report) => reports.push(report) });
+    await acquireNow(noTimeout);
+    await advance(60_000);
+    expect(
+      reports,
+      'without leakTimeoutMs there is no limit to exceed: onLeak must never be called (a timer ' +
+        'started with an undefined delay fires at once)',
+    ).toEqual([]);
+
+    const noCallback = makePool(fakeDriver(), { max: 1, leakTimeoutMs: 1_000 });
+    await acquireNow(noCallback);
+    expect(
+      await advance(5_000).then(
+        () => 'no error',
+        (error: unknown) => describeError(error),
+      ),
+      'with leakTimeoutMs but no onLeak there is nobody to report to: holding a connection ' +
+        'past leakTimeoutMs must not throw (from a timer that calls the missing onLeak)',
+    ).toBe('no error');
+  });
+
+  it('close() leaves no timer behind for the waiters it rejects', async () => {
+    const pool = makePool(fakeDriver(), { max: 1, acquireTimeoutMs: 30_000 });
+    await acquireNow(pool);
+    const waiting = track(pool.acquire());
+    await pool.close();
+    await advance(0);
+    expect(waiting.outcome, 'the waiter is rejected by close()').toBe('ERR_POOL_CLOSED');
+    expect(
+      vi.getTimerCount(),
+      'close() must clear the acquireTimeoutMs timer of every waiter it rejects: a pending timer ' +
+        'keeps a process that is shutting down alive for up to acquireTimeoutMs',
+    ).toBe(0);
+  });
+
   it('close() rejects waiting and later acquires with ERR_POOL_CLOSED', async () => {
     const pool = makePool(fakeDriver(), { max: 1 });
     await acquireNow(pool);

@@ -52,6 +52,7 @@ export class Pool<C extends Connection> {
     // TODO: a pool that has been closed must reject with an Error whose code is 'ERR_POOL_CLOSED'.
     // TODO: options.leakTimeoutMs and options.onLeak are ignored: a connection held longer than
     // leakTimeoutMs must be reported with the stack trace of the acquire() call that took it.
+    // Without both options, nothing is reported.
     const idle = this.#idle.pop();
     if (idle !== undefined) return idle;
 
@@ -86,8 +87,9 @@ export class Pool<C extends Connection> {
   }
 
   async close(): Promise<void> {
-    // TODO: callers still waiting must be rejected with code 'ERR_POOL_CLOSED', and a connection
-    // that comes back through release() after close() must be ended, not kept.
+    // TODO: callers still waiting must be rejected with code 'ERR_POOL_CLOSED' (and their
+    // acquireTimeoutMs timers cleared, so no timer holds a shutting-down process open), and a
+    // connection that comes back through release() after close() must be ended, not kept.
     const idle = this.#idle.splice(0);
     await Promise.all(idle.map((connection) => connection.end()));
   }

@@ -62,7 +62,8 @@ export function createRouter({ primary, replica, stickyMs, clock }: RouterOption
  * The shard (0 to shards - 1) that owns key: the 32-bit FNV-1a hash of the key's UTF-8 bytes,
  * modulo shards. FNV-1a starts from the offset basis 0x811c9dc5; for each byte it XORs the byte
  * into the hash, then multiplies the hash by the prime 0x01000193 modulo 2^32. With shards set
- * to 2^32 the result is the raw (unsigned) hash.
+ * to 2^32 the result is the raw (unsigned) hash. A shards that is not a positive integer (0, -1,
+ * 1.5, NaN) has no valid answer, so it throws a RangeError.
  */
 export function shardFor(key: string, shards: number): number {
   // TODO: every key lands on shard 0.

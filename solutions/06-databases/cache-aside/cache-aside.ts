@@ -55,7 +55,7 @@ export function cached<K, V>(
       // null and undefined are answers too ("no such row"): a hit is decided by the entry, not
       // by the value, so negative results are cached like any other.
       if (entry && clock() - entry.storedAt < ttlMs) return Promise.resolve(entry.value);
-      if (entry) values.delete(key);
+      // An expired entry can stay: the reload overwrites it, and until then it is never served.
       return inFlight.get(key) ?? load(key);
     },
 

@@ -21,18 +21,20 @@ const LOCK_ID = 7_346_201;
 export async function migrate(db: Db, files: MigrationFile[]): Promise<string[]> {
   // Validate every name before touching the schema: a typo must not leave half a deploy behind.
   const migrations = files.map((file) => ({ ...file, version: versionOf(file.name) }));
-  // Versions are numbers: as strings, "10_x" sorts before "9_x". BigInt copes with
-  // timestamp versions such as 20240131120000 as well.
-  migrations.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
-  for (let i = 1; i < migrations.length; i++) {
-    if (migrations[i]?.version === migrations[i - 1]?.version) {
-      throw codedError(
-        'ERR_MIGRATION_NAME',
-        `two migrations have version ${migrations[i]?.version}: ${migrations[i - 1]?.name} and ` +
-          `${migrations[i]?.name}`,
-      );
+  // 2_a and 02_b are both version 2: which one ran first would be luck, and the second would
+  // then be skipped as already applied.
+  const nameOfVersion = new Map<bigint, string>();
+  for (const { name, version } of migrations) {
+    const other = nameOfVersion.get(version);
+    if (other !== undefined) {
+      throw codedError('ERR_MIGRATION_NAME', `${other} and ${name} have the same version`);
     }
+    nameOfVersion.set(version, name);
   }
+  // Versions are numbers: as strings, "10_x" sorts before "9_x". BigInt copes with timestamp
+  // versions such as 20240131120000 as well; sort() only needs the sign of the difference,
+  // which Number() keeps even where it rounds.
+  migrations.sort((a, b) => Number(a.version - b.version));
 
   await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version bigint PRIMARY KEY,

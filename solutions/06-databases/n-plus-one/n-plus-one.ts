@@ -35,14 +35,19 @@ export async function loadAuthorsWithBooks(db: Db): Promise<AuthorWithBooks[]> {
     [authors.map((author) => author.id)],
   );
 
-  // Seed every author with an empty list, so an author without books gets [] rather than
-  // disappearing (what an inner join would do) or getting undefined.
-  const booksByAuthor = new Map<number, Book[]>(authors.map((author) => [author.id, []]));
-  for (const { author_id, id, title, year } of books) {
-    // The rows are already in year order, and pushing keeps that order within each author.
-    booksByAuthor.get(author_id)?.push({ id, title, year });
-  }
-  return authors.map(({ id, name }) => ({ id, name, books: booksByAuthor.get(id) ?? [] }));
+  // The rows are already in year order, and Map.groupBy keeps that order within each author.
+  const booksByAuthor = Map.groupBy(books, (book) => book.author_id);
+  return authors.map(({ id, name }) => ({
+    id,
+    name,
+    // An author without books gets [] rather than disappearing (what an inner join would do)
+    // or getting undefined.
+    books: (booksByAuthor.get(id) ?? []).map((book) => ({
+      id: book.id,
+      title: book.title,
+      year: book.year,
+    })),
+  }));
 }
 
 /** An error batchFn returns in place of the value for one key; only that key's load() rejects. */

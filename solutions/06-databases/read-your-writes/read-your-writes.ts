@@ -76,6 +76,7 @@ export function createRouter({
  * The shard (0 to shards - 1) that owns key: the 32-bit FNV-1a hash of the key's UTF-8 bytes,
  * modulo shards. A documented hash means every service, in any language, finds the same shard;
  * a hash seeded per process (or per runtime) would scatter one user's rows.
+ * A shards that is not a positive integer throws a RangeError.
  */
 export function shardFor(key: string, shards: number): number {
   if (!Number.isInteger(shards) || shards < 1) {
