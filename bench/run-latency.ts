@@ -38,7 +38,9 @@ try {
   console.log(
     `  baseline: node -e 0       ${spawnMedian.toFixed(0).padStart(6)} ms   (median of ${SPAWNS})`,
   );
-  console.log(`  ratio run / bare spawn    ${(runMedian / spawnMedian).toFixed(1).padStart(6)} x`);
+  console.log(
+    `  ratio run / bare spawn    ${(runMedian / spawnMedian).toFixed(1).padStart(6)} x   (target: 3 x or less)`,
+  );
 } finally {
   server.stop();
 }
