@@ -53,7 +53,8 @@ export interface UploadResult {
  * Each check is made while the bytes arrive: a file is refused as soon as it passes
  * maxFileBytes, or as soon as its first 8 bytes (the longest signature) show a type that is not
  * allowed; a file shorter than 8 bytes is sniffed once it ends. After a failure the rest of the
- * body is still read and discarded, so that a client that is still sending can finish.
+ * body is still read and discarded, so that a client that is still sending can finish; no file
+ * that starts in it is written to `dir`, not even for a moment.
  *
  * A failed request leaves nothing in `dir`: not a partial file, not its other files.
  *

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -190,41 +189,42 @@ async function saveFile(
     type = sniff(head);
     if (!allow.includes(type)) throw new HttpError(415, `file type ${type} is not allowed`);
   };
-  const out = createWriteStream(tempPath, { flags: 'wx' });
-  try {
-    await pipeline(
-      stream,
-      async function* (chunks: AsyncIterable<Buffer>) {
-        // A signature can be split across chunks: collect enough bytes before deciding, and
-        // write nothing to disk until the type is known.
-        let head: Buffer | null = Buffer.alloc(0);
-        for await (const chunk of chunks) {
-          size += chunk.length;
-          if (head === null) {
-            yield chunk;
-            continue;
-          }
-          head = Buffer.concat([head, chunk]);
-          if (head.length >= SNIFF_BYTES) {
-            checkType(head);
-            yield head;
-            head = null;
-          }
+  // Opened before a byte is read, so that once this save settles, however early it fails, the
+  // file exists and the caller's rm() finds it. A stream that opened the file itself would open
+  // it in the background: a save could fail first, and an rm() that ran before the open would
+  // leave the file behind. (An open file can be unlinked on POSIX; the stream closes it.)
+  // The part can fail while the file opens (the body breaks off): pipeline() reports that
+  // error, as it does for any stream that has already failed, but it is not listening yet.
+  stream.once('error', () => {});
+  const file = await open(tempPath, 'wx');
+  await pipeline(
+    stream,
+    async function* (chunks: AsyncIterable<Buffer>) {
+      // A signature can be split across chunks: collect enough bytes before deciding, and
+      // write nothing to disk until the type is known.
+      let head: Buffer | null = Buffer.alloc(0);
+      for await (const chunk of chunks) {
+        size += chunk.length;
+        if (head === null) {
+          yield chunk;
+          continue;
         }
-        // A file shorter than the longest signature (even an empty one) is checked at its end.
-        if (head !== null) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length >= SNIFF_BYTES) {
           checkType(head);
           yield head;
+          head = null;
         }
-      },
-      out,
-      { signal },
-    );
-  } finally {
-    // A failed pipeline settles as soon as a stream errors, possibly before the file has even
-    // been opened. Wait for the close, or the caller's rm() could run before the file exists.
-    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
-  }
+      }
+      // A file shorter than the longest signature (even an empty one) is checked at its end.
+      if (head !== null) {
+        checkType(head);
+        yield head;
+      }
+    },
+    file.createWriteStream(),
+    { signal },
+  );
   // The pipeline succeeded, so checkType() has run, in the loop or after it.
   return { type: type!, size };
 }

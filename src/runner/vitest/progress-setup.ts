@@ -85,9 +85,12 @@ function firstChange(before: Snapshot): string | undefined {
 const before = snapshot();
 let reported = false;
 
-beforeEach((context) => {
-  write({ type: 'test-start', id: context.task.id });
-  context.onTestFinished(({ task }) => {
+// Destructured, not `(context) =>`: in a file that extends `test` with fixtures (test.extend),
+// vitest reads a hook's first parameter to find the fixtures it uses, and refuses anything but
+// an object pattern, failing every test of that file.
+beforeEach(({ task: started, onTestFinished }) => {
+  write({ type: 'test-start', id: started.id });
+  onTestFinished(({ task }) => {
     write({
       type: 'test-finish',
       id: task.id,
