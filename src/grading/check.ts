@@ -258,6 +258,26 @@ async function layoutProblems(
   return problems;
 }
 
+/**
+ * A reference solution that did not pass in the shared batch runs again on its own before the
+ * check reports it. Its tests share the batch's workers with every other exercise, so on a busy
+ * machine a test that guards against a hang can give up on a slow but correct answer; alone it
+ * gets the same chance a learner's run does. A real fault fails both times, and the single run's
+ * result is the one reported. Starters are expected to fail and are not re-run.
+ */
+async function confirmAlone(
+  runner: LocalRunner,
+  jobs: ReadonlyArray<{ exercise: Exercise; files: Readonly<Record<string, string>> }>,
+  results: RunResult[],
+): Promise<RunResult[]> {
+  return mapLimit(results, availableParallelism(), async (result, index) => {
+    const isSolution = index % 2 === 0;
+    if (!isSolution || result.status === 'pass') return result;
+    const job = jobs[index]!;
+    return runner.runExercise(job.exercise, job.files);
+  });
+}
+
 export interface CheckOptions {
   onExercise?: (check: ExerciseCheck) => void;
   /** Run every exercise in its own vitest process instead of batching (the benchmark baseline). */
@@ -290,7 +310,7 @@ export async function checkCourse(
     ? await mapLimit(jobs, availableParallelism(), (job) =>
         runner.runExercise(job.exercise, job.files),
       )
-    : (await runBatch(runner, jobs)).results;
+    : await confirmAlone(runner, jobs, (await runBatch(runner, jobs)).results);
   runnable.forEach((p, index) => {
     judgeRuns(p.check, p.exercise!, results[index * 2]!, results[index * 2 + 1]!);
   });

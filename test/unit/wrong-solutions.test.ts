@@ -44,5 +44,8 @@ describe('wrong solutions', () => {
       expect(failed.length, `${id}: ${file}`).toBeGreaterThan(0);
       for (const test of failed) expect(test.message, `${id}: ${file}`).toBeTruthy();
     });
-  }, 180_000); // the whole course in one batch: tens of exercises, some with real PostgreSQL
+    // No limit of our own: every submission in the batch runs under its exercise's time limit,
+    // so the batch ends; how long it takes depends on how busy the machine is (a fixed limit
+    // here failed with both cores loaded).
+  }, 0);
 });
