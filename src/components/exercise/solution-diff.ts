@@ -44,10 +44,17 @@ export function showDiffs(
       renderSideBySideInlineBreakpoint: 700,
       theme: window.matchMedia('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs',
       readOnlyMessage: { value: 'This is a comparison: edit your code in the exercise editor.' },
-      originalAriaLabel: `Your code (left, read-only): ${file.name}`,
-      modifiedAriaLabel: `Reference solution (right, read-only): ${file.name}`,
     });
     diff.setModel({ original, modified });
+    // Set on the two inner editors: the diff editor's own originalAriaLabel and
+    // modifiedAriaLabel are wiped by its first options update in Monaco 0.57 (the label ends up
+    // empty), and a screen reader must hear which side is which.
+    diff.getOriginalEditor().updateOptions({
+      ariaLabel: `Your code (left, read-only): ${file.name}`,
+    });
+    diff.getModifiedEditor().updateOptions({
+      ariaLabel: `Reference solution (right, read-only): ${file.name}`,
+    });
     disposables.push(diff, original, modified);
   }
   // The editors first: a model must outlive the editor that shows it.
