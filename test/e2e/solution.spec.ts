@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import {
   editorText,
@@ -55,6 +56,17 @@ function telltaleLines(exerciseId: string): string[] {
 /** The compare button of the lines() exercise. */
 function compareButton(page: Page) {
   return exercisePanel(page).getByRole('button', { name: /Compare with the solution/ });
+}
+
+/** Serious or critical axe findings inside the open dialog (Monaco has its own checks). */
+async function dialogViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .include('dialog[open]')
+    .exclude('.monaco-editor')
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help}`);
 }
 
 async function typeAtEnd(page: Page, text: string): Promise<void> {
@@ -148,6 +160,7 @@ test('after a failed run the learner confirms, sees the diff, and keeps the draf
   const question = page.getByRole('dialog', { name: 'See the reference solution now?' });
   await expect(question).toBeVisible();
   await expect(question.getByRole('button', { name: 'Not yet' })).toBeFocused();
+  expect(await dialogViolations(page)).toEqual([]);
   await page.keyboard.press('Escape');
   await expect(question).toBeHidden();
   await expect(button).toBeFocused();
@@ -168,6 +181,7 @@ test('after a failed run the learner confirms, sees the diff, and keeps the draf
   await expect(view.locator('.modified-in-monaco-diff-editor .view-lines')).toContainText(
     'StringDecoder',
   );
+  expect(await dialogViolations(page)).toEqual([]);
   expect(fetched).toHaveLength(1);
   expect(fetched[0]).toMatch(/\/_astro\/solution-04-streams-lines\.[\w-]{12}\.json$/);
 
@@ -253,3 +267,36 @@ test('if the diff view cannot load, the solution is shown as plain text', async 
   expect(await editorText(page)).not.toContain('StringDecoder');
   expect(starter).not.toContain('StringDecoder');
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`on a phone in ${colorScheme} mode the view fits the width and passes axe`, async ({
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme });
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.evaluate((id) => localStorage.setItem(`workbench:v1:passed:${id}`, '1'), ID);
+    await page.reload();
+    await openEditor(page);
+    const button = compareButton(page);
+    const box = await button.boundingBox();
+    expect(box?.height).toBeGreaterThanOrEqual(24);
+    await button.click();
+    const view = page.getByRole('dialog', { name: 'Your code and the reference solution' });
+    await expect(view.getByRole('status')).toHaveText(/Showing the difference/);
+    // One column (Monaco's inline view): the left/right editor is hidden, nothing overflows.
+    await expect(view.locator('.modified-in-monaco-diff-editor .view-lines')).toContainText(
+      'StringDecoder',
+    );
+    const overflow = await view.evaluate((dialog) => ({
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      dialog: dialog.getBoundingClientRect().right - window.innerWidth,
+    }));
+    expect(overflow.page).toBeLessThanOrEqual(0);
+    expect(overflow.dialog).toBeLessThanOrEqual(0);
+    const close = view.getByRole('button', { name: 'Close' });
+    expect((await close.boundingBox())?.height).toBeGreaterThanOrEqual(24);
+    expect(await dialogViolations(page)).toEqual([]);
+    await close.click();
+    await expect(button).toBeFocused();
+  });
+}
