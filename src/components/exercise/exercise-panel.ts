@@ -10,7 +10,7 @@ import type { RunnerMode } from '../../runner/runner-mode.ts';
 import { DraftKeeper } from './drafts.ts';
 import { TextareaEditor, type CodeEditor, type EditorFile } from './editor.ts';
 import type { ExercisePayload } from './payload.ts';
-import { markPassed } from './progress.ts';
+import { hasPassed, markPassed } from './progress.ts';
 import { renderResult } from './results-view.ts';
 import {
   MODE_LABELS,
@@ -21,6 +21,7 @@ import {
   routeRunnerOutput,
   saveMode,
 } from './runner-settings.ts';
+import { SolutionView } from './solution-view.ts';
 
 /** Saves are batched while the learner types; pagehide and leaving the page flush them. */
 const SAVE_DELAY_MS = 400;
@@ -49,6 +50,7 @@ class ExercisePanel extends HTMLElement {
   private readonly onStorage = (event: StorageEvent) => this.takeUpOtherTab(event);
   private hintsShown = 0;
   private current = '';
+  private solution: SolutionView | undefined;
 
   connectedCallback(): void {
     const data = this.querySelector<HTMLScriptElement>('script[data-payload]');
@@ -80,6 +82,7 @@ class ExercisePanel extends HTMLElement {
     this.button('run').addEventListener('click', () => void this.run());
     this.button('reset').addEventListener('click', () => this.reset());
     this.button('hint').addEventListener('click', () => this.showHint());
+    this.wireSolution(editable);
     this.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
@@ -105,6 +108,22 @@ class ExercisePanel extends HTMLElement {
     this.editor = undefined;
     this.running?.abort();
     document.removeEventListener('workbench:runner-mode', this.onModeChange);
+    this.solution?.dispose();
+    this.solution = undefined;
+  }
+
+  /** The "Compare with the solution" button, when the page has one (solution-view.ts). */
+  private wireSolution(editable: readonly string[]): void {
+    const button = this.querySelector<HTMLButtonElement>('button[data-action="solution"]');
+    if (!button) return;
+    this.solution = new SolutionView({
+      panel: this,
+      button,
+      exerciseId: this.payload.id,
+      editable,
+      currentCode: () => this.editableFiles(),
+      passedBefore: hasPassed(this.payload.id),
+    });
   }
 
   private wireRunnerChoice(): void {
@@ -382,6 +401,7 @@ class ExercisePanel extends HTMLElement {
     );
     this.dataset['lastStatus'] = result.status;
     if (result.status === 'pass') markPassed(this.payload.id);
+    this.solution?.afterRun(result);
     const label = this.querySelector<HTMLElement>('[data-runner-label]');
     if (label) label.textContent = `Ran on: ${result.runner ?? this.runnerLabel()}`;
     const location = result.location;
