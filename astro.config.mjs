@@ -7,6 +7,7 @@ import { editorTypes } from './src/integrations/editor-types.ts';
 import { lazyCss } from './src/integrations/lazy-css.ts';
 import { precompress } from './src/integrations/precompress.ts';
 import { runnableCode } from './src/integrations/runnable-code.ts';
+import { searchIndex } from './src/integrations/search-index.ts';
 import { staticHeaders } from './src/integrations/static-headers.ts';
 import { webcontainerSnapshot } from './src/integrations/webcontainer-snapshot.ts';
 import { crossOriginIsolationHeaders } from './src/server/isolation-headers.ts';
@@ -21,6 +22,7 @@ export default defineConfig({
     lazyCss(),
     editorTypes(import.meta.dirname),
     staticHeaders(),
+    searchIndex(),
     webcontainerSnapshot(import.meta.dirname),
     // Last: it compresses what the others wrote.
     precompress(),
