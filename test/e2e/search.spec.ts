@@ -3,6 +3,7 @@
  * keys, and the same on the static host (no Node server behind it), including how the index
  * files are cached.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type Response } from '@playwright/test';
 import { LESSON_URL } from './helpers.ts';
 
@@ -138,3 +139,27 @@ test('without an index (astro dev, a copy of the pages alone) search says so', a
   await expect(dialog.getByRole('status')).toContainText('Search is not available');
   await expect(dialog.getByRole('status')).toContainText('npm run build');
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`the open dialog with results passes axe in ${colorScheme} mode at phone width`, async ({
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme });
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(LESSON_URL);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const dialog = searchDialog(page);
+    await dialog.getByRole('searchbox', { name: 'Search the lessons' }).fill('backpressure');
+    await expect(
+      dialog.getByRole('list', { name: 'Search results' }).getByRole('link').first(),
+    ).toBeVisible();
+    const results = await new AxeBuilder({ page }).include('site-search').analyze();
+    const serious = results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    expect(serious).toEqual([]);
+    // Nothing in the dialog pushes the page sideways on a phone.
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scrollWidth).toBeLessThanOrEqual(390);
+  });
+}

@@ -195,23 +195,22 @@ class SiteSearch extends HTMLElement {
   }
 
   #item(hit: SearchHit, index: number): HTMLLIElement {
-    const id = `site-search-hit-${index}`;
+    const excerptId = `site-search-hit-${index}-excerpt`;
+    // The link's name is its visible text (heading and lesson); the excerpt describes it.
     const link = document.createElement('a');
     link.href = hit.url;
-    link.className = 'search-hit';
-    link.setAttribute('aria-labelledby', `${id}-section ${id}-lesson`);
-    link.setAttribute('aria-describedby', `${id}-excerpt`);
-
+    link.className = 'search-hit-link';
+    link.setAttribute('aria-describedby', excerptId);
     const section = document.createElement('span');
-    section.id = `${id}-section`;
     section.className = 'search-hit-section';
     section.textContent = hit.section;
     const lesson = document.createElement('span');
-    lesson.id = `${id}-lesson`;
     lesson.className = 'search-hit-lesson';
     lesson.textContent = hit.section === hit.lesson ? 'Lesson' : `in ${hit.lesson}`;
-    const excerpt = document.createElement('span');
-    excerpt.id = `${id}-excerpt`;
+    link.append(section, ' ', lesson);
+
+    const excerpt = document.createElement('p');
+    excerpt.id = excerptId;
     excerpt.className = 'search-hit-excerpt';
     for (const part of excerptParts(hit.excerpt)) {
       if (part.marked) {
@@ -222,9 +221,9 @@ class SiteSearch extends HTMLElement {
         excerpt.append(part.text);
       }
     }
-    link.append(section, lesson, excerpt);
     const item = document.createElement('li');
-    item.append(link);
+    item.className = 'search-hit';
+    item.append(link, excerpt);
     return item;
   }
 
