@@ -53,6 +53,10 @@ for (const [host, base] of [
     const heading = page.locator(`[id="${anchor}"]`);
     await expect(heading).toBeInViewport();
     await expect(page.locator('article[data-pagefind-body] h1')).toBeVisible();
+    // Client-side navigation swapped the header: the shortcut still opens the new page's search.
+    await page.keyboard.press('/');
+    await expect(searchDialog(page)).toBeVisible();
+    await page.keyboard.press('Escape');
 
     // The index's chunks have hashed names and are kept for good; the files naming them are not.
     const chunks = pagefindResponses.filter((r) => /\.pf_(index|fragment)$/.test(r.url()));
