@@ -8,6 +8,7 @@ import { lazyCss } from './src/integrations/lazy-css.ts';
 import { precompress } from './src/integrations/precompress.ts';
 import { runnableCode } from './src/integrations/runnable-code.ts';
 import { solutionFiles } from './src/integrations/solution-files.ts';
+import { searchIndex } from './src/integrations/search-index.ts';
 import { staticHeaders } from './src/integrations/static-headers.ts';
 import { webcontainerSnapshot } from './src/integrations/webcontainer-snapshot.ts';
 import { crossOriginIsolationHeaders } from './src/server/isolation-headers.ts';
@@ -23,6 +24,7 @@ export default defineConfig({
     editorTypes(import.meta.dirname),
     staticHeaders(),
     solutionFiles(import.meta.dirname),
+    searchIndex(),
     webcontainerSnapshot(import.meta.dirname),
     // Last: it compresses what the others wrote.
     precompress(),

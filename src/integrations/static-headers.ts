@@ -1,22 +1,24 @@
 /**
  * Static hosts do not run serve.ts, so the build writes the cross-origin isolation headers, and
- * the caching of content-hashed assets, in the file the host reads: `_headers` in the output folder (Netlify, Cloudflare Pages). Vercel
- * reads vercel.json at the repository root instead; a unit test keeps it in step with
- * isolation-headers.ts. See docs/deploy.md.
+ * the caching of content-hashed assets and search index chunks, in the file the host reads:
+ * `_headers` in the output folder (Netlify, Cloudflare Pages). Vercel reads vercel.json at the
+ * repository root instead; a unit test keeps it in step with isolation-headers.ts and
+ * static-files.ts. See docs/deploy.md.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { crossOriginIsolationHeaders } from '../server/isolation-headers.ts';
-import { IMMUTABLE } from '../server/static-files.ts';
+import { HASHED_FOLDERS, IMMUTABLE } from '../server/static-files.ts';
 
 export function headersFile(): string {
   const lines = Object.entries(crossOriginIsolationHeaders).map(
     ([name, value]) => `  ${name}: ${value}`,
   );
   // Hashed names (static-files.ts): the same year-long caching the Node server gives them.
-  return `/*\n${lines.join('\n')}\n/_astro/*\n  Cache-Control: ${IMMUTABLE}\n`;
+  const hashed = HASHED_FOLDERS.map((folder) => `${folder}*\n  Cache-Control: ${IMMUTABLE}\n`);
+  return `/*\n${lines.join('\n')}\n${hashed.join('')}`;
 }
 
 export function staticHeaders(): AstroIntegration {

@@ -2,8 +2,11 @@
  * The built site's files, served by sirv: the brotli or gzip copy the build wrote
  * (integrations/precompress.ts) when the browser accepts it, `Vary: Accept-Encoding`, ETags.
  * Names under `_astro/` carry a hash of their content (Astro's bundles, the editor's type
- * definitions, the WebContainer snapshots), so browsers may keep them for a year without asking;
- * everything else is revalidated, which costs a 304 when nothing changed.
+ * definitions, the WebContainer snapshots), and so do the search index's chunks under
+ * `pagefind/fragment/`, `pagefind/index/` and `pagefind/filter/`, so browsers may keep them for
+ * a year without asking; everything else is revalidated, which costs a 304 when nothing changed.
+ * That includes `pagefind/pagefind.js` and `pagefind-entry.json`, whose names never change and
+ * which name the current chunks.
  *
  * Anything sirv does not find (the runner API, a 404 page) goes on to Astro's handler.
  */
@@ -13,9 +16,20 @@ import sirv from 'sirv';
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const REVALIDATE = 'no-cache';
 
-/** Hashed names: `_astro/` is Astro's assets folder (build.assets), which the build fills. */
+/**
+ * Folders whose files have a hash of their content in their names: `_astro/` is Astro's assets
+ * folder (build.assets); the others hold the search index's chunks (integrations/search-index.ts).
+ * Static hosts get the same list through `_headers` and vercel.json.
+ */
+export const HASHED_FOLDERS = [
+  '/_astro/',
+  '/pagefind/fragment/',
+  '/pagefind/index/',
+  '/pagefind/filter/',
+] as const;
+
 export function cacheControlFor(pathname: string): string {
-  return pathname.startsWith('/_astro/') ? IMMUTABLE : REVALIDATE;
+  return HASHED_FOLDERS.some((folder) => pathname.startsWith(folder)) ? IMMUTABLE : REVALIDATE;
 }
 
 export function staticFiles(

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { headersFile } from '../../src/integrations/static-headers.ts';
 import { crossOriginIsolationHeaders } from '../../src/server/isolation-headers.ts';
-import { cacheControlFor, IMMUTABLE } from '../../src/server/static-files.ts';
+import { cacheControlFor, HASHED_FOLDERS, IMMUTABLE } from '../../src/server/static-files.ts';
 
 describe('static host header files', () => {
   it('_headers (Netlify, Cloudflare Pages) applies every isolation header to every path', () => {
@@ -25,8 +25,10 @@ describe('static host header files', () => {
     expect(Object.fromEntries(all!.headers.map((h) => [h.key, h.value]))).toEqual(
       crossOriginIsolationHeaders,
     );
-    const hashed = config.headers.find((h) => h.source === '/_astro/(.*)');
-    expect(hashed?.headers).toEqual([{ key: 'Cache-Control', value: IMMUTABLE }]);
+    for (const folder of HASHED_FOLDERS) {
+      const hashed = config.headers.find((h) => h.source === `${folder}(.*)`);
+      expect(hashed?.headers, folder).toEqual([{ key: 'Cache-Control', value: IMMUTABLE }]);
+    }
   });
 
   it('content-hashed assets are cached for good everywhere, everything else is revalidated', () => {
@@ -34,5 +36,15 @@ describe('static host header files', () => {
     expect(cacheControlFor('/learn/04-streams/lines/')).toBe('no-cache');
     expect(cacheControlFor('/webcontainer/manifest.json')).toBe('no-cache');
     expect(headersFile()).toContain(`/_astro/*\n  Cache-Control: ${IMMUTABLE}\n`);
+  });
+
+  it('search index chunks are cached for good, the files that name them are revalidated', () => {
+    expect(cacheControlFor('/pagefind/fragment/en_2a406e6.pf_fragment')).toBe(IMMUTABLE);
+    expect(cacheControlFor('/pagefind/index/en_1fddd31.pf_index')).toBe(IMMUTABLE);
+    expect(cacheControlFor('/pagefind/pagefind.js')).toBe('no-cache');
+    expect(cacheControlFor('/pagefind/pagefind-entry.json')).toBe('no-cache');
+    expect(cacheControlFor('/pagefind/wasm.en.pagefind')).toBe('no-cache');
+    expect(headersFile()).toContain(`/pagefind/fragment/*\n  Cache-Control: ${IMMUTABLE}\n`);
+    expect(headersFile()).toContain(`/pagefind/index/*\n  Cache-Control: ${IMMUTABLE}\n`);
   });
 });
