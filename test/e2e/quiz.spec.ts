@@ -134,3 +134,26 @@ test('a revealed quiz in dark mode at 390 px: readable, nothing scrolls sideways
   );
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test('a quiz still checks answers when the browser refuses storage', async ({ page }) => {
+  await page.addInitScript(() => {
+    const refuse = () => {
+      throw new DOMException('Storage is disabled', 'SecurityError');
+    };
+    // Only the quiz's keys: the rest of the page may keep its settings.
+    const { getItem, setItem } = Storage.prototype;
+    Storage.prototype.getItem = function (key: string) {
+      return key.startsWith('workbench:quiz:') ? refuse() : getItem.call(this, key);
+    };
+    Storage.prototype.setItem = function (key: string, value: string) {
+      return key.startsWith('workbench:quiz:') ? refuse() : setItem.call(this, key, value);
+    };
+  });
+  await page.goto(LESSON);
+  const quiz = choiceQuiz(page);
+  await quiz.scrollIntoViewIfNeeded();
+  await quiz.getByRole('radio', { name: '44' }).check();
+  await quiz.getByRole('button', { name: 'Check' }).click();
+  await expect(quiz.getByRole('status')).toHaveText(/^Right\./);
+  await expect(quiz.getByText(EXPLANATIONS[0]!)).toBeVisible();
+});
