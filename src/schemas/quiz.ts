@@ -10,7 +10,12 @@ import { strictObject } from './strict.ts';
 /** Backticks mark inline code and must come in pairs, or the rest of the text turns into code. */
 const plainText = (min: number, what: string) =>
   z
-    .string()
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? `${what} is missing; it is required.`
+          : `${what} must be a string.`,
+    })
     .trim()
     .min(min, `${what} needs at least ${min} characters.`)
     .refine((text) => (text.match(/`/g)?.length ?? 0) % 2 === 0, {
@@ -33,7 +38,7 @@ export const quizOptionSchema = strictObject(
       .boolean()
       .optional()
       .describe('true on exactly one option, the right answer; leave it out on the others.'),
-    why: plainText(10, 'An explanation (why)').describe(
+    why: plainText(10, 'The explanation (why)').describe(
       'Why this option is right or wrong; shown for every option after the learner checks.',
     ),
   },
