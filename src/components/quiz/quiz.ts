@@ -86,8 +86,8 @@ class WorkbenchQuiz extends HTMLElement {
       verdict.dataset['verdict'] = right ? 'right' : 'wrong';
       const then = snippet ? ' Run the snippet to see what it prints.' : '';
       verdict.textContent = right
-        ? `Right. Every option is explained below.${then}`
-        : `Not quite. The right answer is marked; every option is explained below.${then}`;
+        ? `Right. Each option now has its explanation.${then}`
+        : `Not quite. The right answer is marked, and each option now has its explanation.${then}`;
     };
 
     form.addEventListener('submit', (event) => {
