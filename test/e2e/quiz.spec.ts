@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 const LESSON = '/learn/02-buffers/making-and-converting/';
-const STORED = 'workbench:quiz:v1:02-buffers/making-and-converting:array-element-out-of-range';
+const STORED = 'workbench:v1:quiz:02-buffers/making-and-converting:array-element-out-of-range';
 
 test.beforeEach(async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('workbench:v1:runner-mode', 'local'));
@@ -143,10 +143,10 @@ test('a quiz still checks answers when the browser refuses storage', async ({ pa
     // Only the quiz's keys: the rest of the page may keep its settings.
     const { getItem, setItem } = Storage.prototype;
     Storage.prototype.getItem = function (key: string) {
-      return key.startsWith('workbench:quiz:') ? refuse() : getItem.call(this, key);
+      return key.startsWith('workbench:v1:quiz:') ? refuse() : getItem.call(this, key);
     };
     Storage.prototype.setItem = function (key: string, value: string) {
-      return key.startsWith('workbench:quiz:') ? refuse() : setItem.call(this, key, value);
+      return key.startsWith('workbench:v1:quiz:') ? refuse() : setItem.call(this, key, value);
     };
   });
   await page.goto(LESSON);

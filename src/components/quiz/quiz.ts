@@ -6,7 +6,7 @@
  */
 
 /** Bump when the stored shape changes: old entries are then ignored, never misread. */
-const KEY_PREFIX = 'workbench:quiz:v1:';
+const KEY_PREFIX = 'workbench:v1:quiz:';
 
 interface StoredAnswer {
   /** The picked option's text, not its index, so reordering options cannot move an answer. */
