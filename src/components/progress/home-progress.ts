@@ -70,7 +70,7 @@ function showProgress(): void {
   if (paragraph && link) {
     paragraph.hidden = !target;
     if (target) {
-      link.href = target.href;
+      link.setAttribute('href', target.getAttribute('href') ?? '');
       link.textContent = `Continue: ${target.textContent?.trim() ?? ''}`;
     }
   }
@@ -147,7 +147,12 @@ function importedMessage(outcome: Extract<ApplyOutcome, { ok: true }>): string {
     parts.length > 0
       ? `Imported ${parts.join(', ')}.`
       : 'Nothing new in this file: this browser already has all of it.';
-  const kept = outcome.kept > 0 ? ` Kept your newer ${plural(outcome.kept, 'draft')}.` : '';
+  const kept =
+    outcome.kept === 0
+      ? ''
+      : outcome.kept === 1
+        ? ' Kept your newer draft.'
+        : ` Kept your ${outcome.kept} newer drafts.`;
   return imported + kept;
 }
 
