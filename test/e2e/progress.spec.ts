@@ -130,6 +130,8 @@ test('a pass shows after a reload, on the home with Continue, and survives expor
 test('an older file over a newer draft asks first; "keep mine" keeps it, "use imported" takes it', async ({
   page,
 }) => {
+  // On a phone: the question fits the screen, nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 800 });
   await page.goto('/');
   const mine = { files: { 'lines.ts': '// mine, edited just now' }, savedAt: Date.now() };
   await page.evaluate(([key, value]) => localStorage.setItem(key, value), [
@@ -145,6 +147,9 @@ test('an older file over a newer draft asks first; "keep mine" keeps it, "use im
   await expect(question.getByRole('listitem')).toHaveText([
     /^04-streams\/lines \(Transform streams\): yours edited .+, the file's .+/,
   ]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
+    true,
+  );
   // Keeping mine is the answer nearest to hand.
   await expect(question.getByRole('button', { name: 'Keep mine' })).toBeFocused();
   await question.getByRole('button', { name: 'Keep mine' }).click();
