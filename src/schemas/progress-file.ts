@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { runnerModes } from '../runner/runner-mode.ts';
+import { exerciseIdSchema } from './exercise.ts';
 
 /**
  * The file a learner exports to move their progress to another browser, and imports back.
@@ -12,12 +13,6 @@ export const PROGRESS_FORMAT = 'node-internals-workbench/progress';
 export const PROGRESS_VERSION = 1;
 /** Far above a whole course of drafts (tens of kilobytes), far below what would stall a tab. */
 export const PROGRESS_MAX_BYTES = 5 * 1024 * 1024;
-
-/** `04-streams/lines`: the ids exercises have, and nothing that could form another key. */
-const exerciseId = z
-  .string()
-  .max(200)
-  .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/i, 'is not an exercise id');
 
 /** A moment as Date.now() gives it; nothing before 2020 or absurdly far ahead is real. */
 const timestamp = z
@@ -75,8 +70,8 @@ export const progressFileSchema = z
     format: z.literal(PROGRESS_FORMAT),
     version: z.literal(PROGRESS_VERSION),
     exportedAt: z.iso.datetime(),
-    passed: z.record(exerciseId, timestamp),
-    drafts: z.record(exerciseId, draftSchema),
+    passed: z.record(exerciseIdSchema, timestamp),
+    drafts: z.record(exerciseIdSchema, draftSchema),
     other: z.record(otherKey, z.string().max(PROGRESS_MAX_BYTES)),
   })
   .superRefine((file, ctx) => {

@@ -133,7 +133,10 @@ describe('import checks', () => {
 
   it.each([
     ['a draft without files', { drafts: { '04-streams/lines': { files: {}, savedAt: DAY } } }],
-    ['a draft with a non-string file', { drafts: { 'a/b': { files: { x: 1 }, savedAt: DAY } } }],
+    [
+      'a draft with a non-string file',
+      { drafts: { '04-streams/lines': { files: { x: 1 }, savedAt: DAY } } },
+    ],
     ['a pass dated as text', { passed: { '04-streams/lines': 'today' } }],
     ['a pass from 1970', { passed: { '04-streams/lines': 5 } }],
     ['an exercise id that is a path', { passed: { '../../etc': DAY } }],
