@@ -32,7 +32,7 @@ test('the course home lists the tracks and leads to the lesson', async ({ page }
     .filter({ has: page.getByRole('heading', { level: 3 }) });
   await expect(tracks).toHaveCount(8);
   await expect(page.getByRole('heading', { name: /Track 4\s+Streams/ })).toBeVisible();
-  await page.getByRole('link', { name: 'Transform streams' }).click();
+  await page.getByRole('link', { name: 'Transform streams', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`${LESSON_URL}$`));
   await expect(page.getByRole('heading', { level: 1, name: 'Transform streams' })).toBeVisible();
 });
@@ -145,7 +145,7 @@ test('a learner runs the starter, pastes the solution, and keeps the draft acros
   // The course home now shows the lesson in progress: one of its two exercises is solved.
   await page.goto('/');
   await expect(
-    page.getByRole('link', { name: 'Transform streams' }).locator('xpath=..'),
+    page.getByRole('link', { name: 'Transform streams', exact: true }).locator('xpath=..'),
   ).toContainText('In progress');
   await page.goto(LESSON_URL);
 

@@ -64,7 +64,7 @@ test('automatic mode answers from the local runner without waiting for a boot, t
   // Moving between pages keeps the tab's runner: no second attempt.
   await page.getByRole('link', { name: 'Course' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  await page.getByRole('link', { name: 'Transform streams' }).click();
+  await page.getByRole('link', { name: 'Transform streams', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Transform streams' })).toBeVisible();
   await runAndWait(page);
   await expect(runStatus(page)).toContainText(SUMMARY);
@@ -115,7 +115,7 @@ test('every response carries the cross-origin isolation headers', async ({ page 
     });
   });
   await page.goto('/');
-  await page.getByRole('link', { name: 'Transform streams' }).click();
+  await page.getByRole('link', { name: 'Transform streams', exact: true }).click();
   const panel = exercisePanel(page);
   await panel.scrollIntoViewIfNeeded();
   await expect(panel.getByRole('textbox', { name: 'Code editor' })).toBeAttached();
