@@ -221,6 +221,9 @@ function hintProblems(exercise: Exercise, solution: RunResult, starter: RunResul
       });
     }
   });
+  // A starter that timed out or crashed is a problem of its own; what it did not reach says
+  // nothing about the hints.
+  if (starter.status !== 'fail') return problems;
   const named = new Set(exercise.meta.hints.flatMap((hint) => hint.tests));
   for (const test of starter.tests.filter((t) => isFailing(t) && !named.has(t.name))) {
     problems.push({
