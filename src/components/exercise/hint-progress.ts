@@ -33,12 +33,14 @@ export function browserHintStore(): HintStore | undefined {
 
 export class HintProgress {
   private readonly revealed = new Set<number>();
+  private readonly exerciseId: string;
+  readonly hints: readonly PanelHint[];
+  private readonly store: HintStore | undefined;
 
-  constructor(
-    private readonly exerciseId: string,
-    readonly hints: readonly PanelHint[],
-    private readonly store: HintStore | undefined,
-  ) {
+  constructor(exerciseId: string, hints: readonly PanelHint[], store: HintStore | undefined) {
+    this.exerciseId = exerciseId;
+    this.hints = hints;
+    this.store = store;
     this.load();
   }
 

@@ -9,15 +9,13 @@ import { isFailing, type RunResult } from '../../runner/result.ts';
 import { HintProgress, browserHintStore, type PanelHint } from './hint-progress.ts';
 
 export class ExerciseHints {
+  private readonly root: HTMLElement;
   private readonly progress: HintProgress;
   /** The first failing test of the last run, while its result is on screen. */
   private focusTest: { name: string; item: HTMLElement } | undefined;
 
-  constructor(
-    private readonly root: HTMLElement,
-    exerciseId: string,
-    hints: readonly PanelHint[],
-  ) {
+  constructor(root: HTMLElement, exerciseId: string, hints: readonly PanelHint[]) {
+    this.root = root;
     this.progress = new HintProgress(exerciseId, hints, browserHintStore());
     this.generalButton?.addEventListener('click', () => {
       const next = this.progress.nextInOrder();
