@@ -12,7 +12,7 @@ import {
   loadSolution,
   type Exercise,
 } from '../exercises/catalog.ts';
-import type { RunResult } from '../runner/result.ts';
+import { isFailing, type RunResult } from '../runner/result.ts';
 import { runBatch } from '../runner/local/batch-runner.ts';
 import type { LocalRunner } from '../runner/local/local-runner.ts';
 import { readLessonQuizzes, readLessonRefs } from './lessons.ts';
@@ -194,6 +194,45 @@ function judgeRuns(
       hint: 'A learner must first see readable failing assertions: make the starter compile, load and return quickly.',
     });
   }
+  check.problems.push(...hintProblems(exercise, solution, starter));
+}
+
+/**
+ * The panel offers a hint beside the failing test it names, so each name must be one the
+ * results list shows, and each test the starter fails (what a learner sees first) must lead to
+ * at least one hint.
+ */
+function hintProblems(exercise: Exercise, solution: RunResult, starter: RunResult): CheckProblem[] {
+  const meta = `exercises/${exercise.id}/exercise.json`;
+  const problems: CheckProblem[] = [];
+  // Without test results from the reference there is nothing to compare with, and the run's
+  // own problem already says why.
+  const names = solution.tests.map((t) => t.name);
+  if (names.length === 0) return problems;
+  exercise.meta.hints.forEach((hint, index) => {
+    for (const name of hint.tests.filter((t) => !names.includes(t))) {
+      const similar = names.find((n) => n.endsWith(name) || name.endsWith(n.split(' > ').at(-1)!));
+      problems.push({
+        file: meta,
+        message: `hints[${index}] names the test "${name}", which the reference run does not report`,
+        hint: similar
+          ? `Did you mean "${similar}"? Name tests in full, as the results list shows them.`
+          : `Name tests in full, as the results list shows them: describe blocks and test joined by " > ", e.g. "${names[0]}".`,
+      });
+    }
+  });
+  // A starter that timed out or crashed is a problem of its own; what it did not reach says
+  // nothing about the hints.
+  if (starter.status !== 'fail') return problems;
+  const named = new Set(exercise.meta.hints.flatMap((hint) => hint.tests));
+  for (const test of starter.tests.filter((t) => isFailing(t) && !named.has(t.name))) {
+    problems.push({
+      file: meta,
+      message: `no hint names the test "${test.name}", which the starter fails`,
+      hint: `Add "${test.name}" to the tests of the hint that helps a learner fix it, so the panel can offer that hint beside the failing test.`,
+    });
+  }
+  return problems;
 }
 
 async function subdirs(dir: string): Promise<string[]> {

@@ -57,20 +57,43 @@ async function lessonFiles(root: string, track: string): Promise<string[]> {
   return entries.filter((name) => /^\d{2}-.+\.mdx$/.test(name));
 }
 
+const PLACEHOLDER_TEST = 'TODO: says what behaviour this test proves';
+
+/** The full name of the one test testTs() writes, as the results list shows it. */
+function placeholderTest(slug: string): string {
+  return `${camelCase(slug)}() > ${PLACEHOLDER_TEST}`;
+}
+
 function exerciseJson(slug: string): string {
   const meta = {
     title: `TODO: ${camelCase(slug)}(), what the learner builds in a few words`,
     summary: 'TODO: one sentence saying what the learner builds and which mistake it avoids.',
     editable: [`${slug}.ts`],
     hints: [
-      'TODO: a first hint that nudges towards the idea without giving away the code.',
-      'TODO: a last hint close to the answer. Write 2 to 4 hints, each more specific.',
+      {
+        text: 'TODO: a first hint that nudges towards the idea without giving away the code.',
+        tests: [placeholderTest(slug)],
+      },
+      {
+        text: 'TODO: a last hint close to the answer. Write 2 to 4 hints, each more specific, and list in "tests" the full names of the failing tests each one helps with.',
+        tests: [placeholderTest(slug)],
+      },
     ],
     timeLimitSeconds: 5,
   } satisfies z.input<typeof exerciseMetaSchema>;
   // Laid out as Prettier prints it, so a fresh exercise passes `npm run lint`.
-  const list = (items: readonly string[]) =>
-    `[\n${items.map((item) => `    ${JSON.stringify(item)}`).join(',\n')}\n  ]`;
+  const tests = (names: readonly string[]) => {
+    const quoted = names.map((name) => JSON.stringify(name));
+    const line = `      "tests": [${quoted.join(', ')}]`;
+    // Prettier keeps an array on one line only while it fits in its print width.
+    return line.length <= 100
+      ? line
+      : `      "tests": [\n${quoted.map((q) => `        ${q}`).join(',\n')}\n      ]`;
+  };
+  const hint = (item: { text: string; tests: readonly string[] }) =>
+    ['    {', `      "text": ${JSON.stringify(item.text)},`, tests(item.tests), '    }'].join('\n');
+  const list = (items: ReadonlyArray<{ text: string; tests: readonly string[] }>) =>
+    `[\n${items.map(hint).join(',\n')}\n  ]`;
   return [
     '{',
     `  "title": ${JSON.stringify(meta.title)},`,
@@ -109,7 +132,7 @@ import { ${name} } from './${slug}.ts';
 describe('${name}()', () => {
   // TODO: replace this placeholder. Feed exact inputs, and name in each assertion message the
   // bug it catches, so a learner who fails it knows what to fix (docs/authoring.md).
-  it('TODO: says what behaviour this test proves', () => {
+  it('${PLACEHOLDER_TEST}', () => {
     expect(${name}('example input'), 'TODO: name the bug this assertion catches').toBe(
       'the expected output',
     );

@@ -114,6 +114,11 @@ export function statusFromTests(tests: readonly TestResult[]): RunStatus {
   return 'pass';
 }
 
+/** A test the learner has to fix: it ran and failed, or ran out of time. */
+export function isFailing(test: TestResult): boolean {
+  return test.status === 'fail' || test.status === 'timeout';
+}
+
 export function countByStatus(tests: readonly TestResult[]): Record<TestStatus, number> {
   const counts: Record<TestStatus, number> = { pass: 0, fail: 0, timeout: 0, skip: 0 };
   for (const t of tests) counts[t.status] += 1;

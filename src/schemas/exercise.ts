@@ -47,6 +47,31 @@ export const equivalentMutantSchema = strictObject(
 );
 export type EquivalentMutant = z.infer<typeof equivalentMutantSchema>;
 
+/**
+ * A hint and the tests it helps with. Tests are named as the results list shows them: the full
+ * name, describe blocks and test joined by " > " (the same key as `weights`), so the panel can
+ * offer the hint beside exactly that failing test and the course check can prove the name exists.
+ */
+export const hintSchema = z.strictObject(
+  {
+    text: z.string().min(10).describe('The hint, one or two sentences.'),
+    tests: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe(
+        'Full names of the tests this hint helps a learner fix, as the results list shows them ("lines() > joins a line split across chunks").',
+      ),
+  },
+  {
+    // A bare string is the old form; an unknown key is most likely a misspelt "tests".
+    error: (issue) =>
+      issue.code === 'invalid_type' || issue.code === 'unrecognized_keys'
+        ? 'A hint is { "text": "…", "tests": ["<full test name as the results list shows it>"] } and nothing else.'
+        : undefined,
+  },
+);
+export type Hint = z.infer<typeof hintSchema>;
+
 /** `exercises/<track>/<slug>/exercise.json`. */
 export const exerciseMetaSchema = strictObject(
   {
@@ -58,10 +83,12 @@ export const exerciseMetaSchema = strictObject(
       .min(1)
       .describe('Files the learner edits; every other file in the folder is read-only.'),
     hints: z
-      .array(z.string().min(10))
+      .array(hintSchema)
       .min(1)
       .max(4)
-      .describe('Revealed one at a time; the last one is close to the answer.'),
+      .describe(
+        'Revealed one at a time, in this order; the last one is close to the answer. After a run, the panel offers the hints that name the first failing test.',
+      ),
     timeLimitSeconds: z
       .number()
       .int()

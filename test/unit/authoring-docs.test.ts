@@ -55,7 +55,7 @@ describe('fieldTable', () => {
     const row = (field: string) => rows.find((r) => r.startsWith(`| \`${field}\``)) ?? '';
     expect(rows[0]).toMatch(/^\| Field +\| Type +\| Required +\| Default +\| Description +\|$/);
     expect(row('title')).toMatch(/`string \(at least 3 chars\)` +\| yes +\| +\| Shown above/);
-    expect(row('hints')).toContain('`string[] (1–4 items, each at least 10 chars)`');
+    expect(row('hints')).toContain('`Array<{ text, tests }> (1–4 items)`');
     expect(row('timeLimitSeconds')).toMatch(/`number \(integer, 1–60\)` +\| no +\| `10` +\|/);
     expect(row('weights')).toMatch(/`Record<string, number \(more than 0\)>` +\| no +\| `\{\}`/);
     // A pipe inside a cell must be escaped, or it would end the cell.

@@ -108,4 +108,52 @@ describe('checkCourse', { timeout: 0 }, () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('rejects hints that name a test the results do not have, and failing tests no hint names', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'workbench-check-hints-'));
+    try {
+      cpSync(join(repo, 'test', 'fixtures', 'course'), root, { recursive: true });
+      const meta = join(root, 'exercises', '01-demo', 'sum', 'exercise.json');
+      writeFileSync(
+        meta,
+        JSON.stringify({
+          ...JSON.parse(readFileSync(meta, 'utf8')),
+          hints: [
+            // A bare title instead of the full name, and a test that does not exist at all.
+            { text: 'Start from zero and add each number.', tests: ['adds two numbers'] },
+            { text: 'Array.prototype.reduce does it.', tests: ['sum() > adds three numbers'] },
+          ],
+        }),
+      );
+      const report = await checkCourse(
+        root,
+        new LocalRunner({ courseRoot: root, installRoot: repo }),
+        { only: ['01-demo/sum'] },
+      );
+      const problems = report.exercises.find((e) => e.id === '01-demo/sum')?.problems ?? [];
+      expect(problems.map((p) => [p.file, p.message])).toEqual([
+        [
+          'exercises/01-demo/sum/exercise.json',
+          'hints[0] names the test "adds two numbers", which the reference run does not report',
+        ],
+        [
+          'exercises/01-demo/sum/exercise.json',
+          'hints[1] names the test "sum() > adds three numbers", which the reference run does not report',
+        ],
+        [
+          'exercises/01-demo/sum/exercise.json',
+          'no hint names the test "sum() > adds two numbers", which the starter fails',
+        ],
+        [
+          'exercises/01-demo/sum/exercise.json',
+          'no hint names the test "sum() > adds negative numbers", which the starter fails',
+        ],
+      ]);
+      expect(problems[0]?.hint).toContain('Did you mean "sum() > adds two numbers"?');
+      expect(problems[1]?.hint).toContain('" > "');
+      expect(problems[3]?.hint).toContain('Add "sum() > adds negative numbers" to the tests');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -80,7 +80,12 @@ describe('scaffoldExercise', () => {
     expect(meta.editable).toEqual(['rate-limiter.ts']);
     expect(meta.timeLimitSeconds).toBe(5);
     expect(meta.hints).toHaveLength(2);
-    expect(meta.hints.every((hint) => hint.includes('TODO'))).toBe(true);
+    expect(meta.hints.every((hint) => hint.text.includes('TODO'))).toBe(true);
+    // Each hint names the placeholder test by the full name the results list shows.
+    expect(meta.hints.map((hint) => hint.tests)).toEqual([
+      ['rateLimiter() > TODO: says what behaviour this test proves'],
+      ['rateLimiter() > TODO: says what behaviour this test proves'],
+    ]);
     expect(meta.title).toContain('TODO');
 
     const starter = await read(`exercises/${id}/rate-limiter.ts`);
@@ -107,7 +112,13 @@ describe('scaffoldExercise', () => {
 
   it('writes TypeScript and JSON that npm run lint accepts as formatted', async () => {
     const { created } = await scaffoldExercise(root, id);
-    for (const path of created.filter((p) => !p.endsWith('.mdx'))) {
+    // A long slug makes the hints' test names too long for one line of exercise.json.
+    const long = await scaffoldExercise(
+      root,
+      '04-streams/parse-a-multipart-upload-body-without-buffering-it',
+    );
+    const longMeta = long.created.filter((p) => p.endsWith('exercise.json'));
+    for (const path of [...created, ...longMeta].filter((p) => !p.endsWith('.mdx'))) {
       // Resolved against the repository, whose Prettier config the files will live under.
       const filepath = join(repo, path);
       const options = await prettier.resolveConfig(filepath);

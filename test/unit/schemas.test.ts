@@ -31,8 +31,22 @@ describe('exerciseMetaSchema', () => {
     title: 'lines()',
     summary: 'Split a byte stream into lines.',
     editable: ['lines.ts'],
-    hints: ['First hint, a nudge.', 'Second hint, the answer.'],
+    hints: [
+      { text: 'First hint, a nudge.', tests: ['lines() > joins a line split across chunks'] },
+      { text: 'Second hint, the answer.', tests: ['lines() > joins a line split across chunks'] },
+    ],
   };
+
+  it('rejects a hint in the old form, a bare string, and shows the new one', () => {
+    const result = exerciseMetaSchema.safeParse({ ...meta, hints: ['A hint that names no test.'] });
+    expect(result.success).toBe(false);
+    expect(z.prettifyError(result.error!)).toContain('A hint is { "text": "…", "tests": [');
+  });
+
+  it('rejects a hint that names no test', () => {
+    const hints = [{ text: 'A hint that names no test.', tests: [] }];
+    expect(exerciseMetaSchema.safeParse({ ...meta, hints }).success).toBe(false);
+  });
 
   it('defaults the time limit to 10 s', () => {
     expect(exerciseMetaSchema.parse(meta).timeLimitSeconds).toBe(10);

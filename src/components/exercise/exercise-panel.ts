@@ -9,6 +9,7 @@ import type { Runner } from '../../runner/runner.ts';
 import type { RunnerMode } from '../../runner/runner-mode.ts';
 import { DraftKeeper } from './drafts.ts';
 import { TextareaEditor, type CodeEditor, type EditorFile } from './editor.ts';
+import { ExerciseHints } from './hints.ts';
 import type { ExercisePayload } from './payload.ts';
 import { hasPassed, markPassed } from './progress.ts';
 import { renderResult } from './results-view.ts';
@@ -48,7 +49,7 @@ class ExercisePanel extends HTMLElement {
     if (document.visibilityState === 'hidden') this.saveNow();
   };
   private readonly onStorage = (event: StorageEvent) => this.takeUpOtherTab(event);
-  private hintsShown = 0;
+  private hints: ExerciseHints | undefined;
   private current = '';
   private solution: SolutionView | undefined;
 
@@ -81,7 +82,7 @@ class ExercisePanel extends HTMLElement {
     this.wireTabs();
     this.button('run').addEventListener('click', () => void this.run());
     this.button('reset').addEventListener('click', () => this.reset());
-    this.button('hint').addEventListener('click', () => this.showHint());
+    this.hints = new ExerciseHints(this, this.payload.id, this.payload.hints);
     this.wireSolution(editable);
     this.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -324,23 +325,6 @@ class ExercisePanel extends HTMLElement {
     this.note('Restored the starter code.');
   }
 
-  private showHint(): void {
-    const list = this.querySelector<HTMLOListElement>('[data-hints]');
-    const hint = this.payload.hints[this.hintsShown];
-    if (!list || hint === undefined) return;
-    const item = document.createElement('li');
-    item.textContent = hint;
-    list.append(item);
-    this.hintsShown += 1;
-    const button = this.button('hint');
-    const total = this.payload.hints.length;
-    if (this.hintsShown >= total) {
-      button.hidden = true;
-    } else {
-      button.textContent = `Show another hint (${this.hintsShown + 1} of ${total})`;
-    }
-  }
-
   private runnerLabel(): string {
     return this.runner?.label ?? MODE_LABELS[loadMode()];
   }
@@ -390,15 +374,13 @@ class ExercisePanel extends HTMLElement {
         this.removeAttribute('aria-busy');
       }
     }
+    const results = this.querySelector<HTMLOListElement>('[data-results]')!;
     renderResult(
       result,
-      {
-        status,
-        results: this.querySelector<HTMLOListElement>('[data-results]')!,
-        output: this.querySelector<HTMLElement>('[data-output]')!,
-      },
+      { status, results, output: this.querySelector<HTMLElement>('[data-output]')! },
       this.runnerLabel(),
     );
+    this.hints?.showForResult(result, results);
     this.dataset['lastStatus'] = result.status;
     if (result.status === 'pass') markPassed(this.payload.id);
     this.solution?.afterRun(result);
