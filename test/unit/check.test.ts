@@ -56,6 +56,12 @@ describe('checkCourse', { timeout: 0 }, () => {
           "describe('sum()', () => {\n  it('runs alone', () => {\n    expect(import.meta.dirname).not.toContain('workbench-batch-');\n  });\n",
         ),
       );
+      const meta = join(root, 'exercises', '01-demo', 'sum', 'exercise.json');
+      const parsed = JSON.parse(readFileSync(meta, 'utf8')) as {
+        hints: Array<{ tests: string[] }>;
+      };
+      parsed.hints[0]!.tests.push('sum() > runs alone');
+      writeFileSync(meta, JSON.stringify(parsed));
       const report = await checkCourse(
         root,
         new LocalRunner({ courseRoot: root, installRoot: repo }),
