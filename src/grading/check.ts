@@ -15,7 +15,7 @@ import {
 import { isFailing, type RunResult } from '../runner/result.ts';
 import { runBatch } from '../runner/local/batch-runner.ts';
 import type { LocalRunner } from '../runner/local/local-runner.ts';
-import { readLessonRefs } from './lessons.ts';
+import { readLessonQuizzes, readLessonRefs } from './lessons.ts';
 import { mapLimit } from './map-limit.ts';
 
 export interface CheckProblem {
@@ -282,6 +282,11 @@ async function layoutProblems(
         message: `lists "${id}" in its frontmatter but never embeds it`,
         hint: `Add <Exercise id="${id}" /> where the learner is ready for it.`,
       });
+    }
+  }
+  for (const lesson of await readLessonQuizzes(root)) {
+    for (const { line, message, hint } of lesson.problems) {
+      problems.push({ file: lesson.file, ...(line === undefined ? {} : { line }), message, hint });
     }
   }
   for (const id of exerciseIds.filter((e) => !used.has(e))) {

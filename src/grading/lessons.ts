@@ -1,12 +1,14 @@
 /**
  * Reads lesson files the way the course check needs them: which exercises a lesson declares in
- * its frontmatter and which it embeds with <Exercise id="..." />, with line numbers for reports.
+ * its frontmatter and which it embeds with <Exercise id="..." />, and its quizzes
+ * (quizzes.ts), with line numbers for reports.
  * (The site itself reads lessons through Astro's content collection; this is for the CLI,
  * which runs without Astro.)
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readQuizzes, type LessonQuizzes } from './quizzes.ts';
 
 export interface LessonExerciseRefs {
   /** Path relative to the project root. */
@@ -17,12 +19,18 @@ export interface LessonExerciseRefs {
 
 const EMBED = /<Exercise\s+id=["']([^"']+)["']/g;
 
-export async function readLessonRefs(root: string): Promise<LessonExerciseRefs[]> {
+/** Absolute paths of every lesson file. */
+async function lessonPaths(root: string): Promise<string[]> {
   const dir = join(root, 'content', 'lessons');
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.mdx'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+export async function readLessonRefs(root: string): Promise<LessonExerciseRefs[]> {
   const lessons: LessonExerciseRefs[] = [];
-  for (const entry of entries.filter((e) => e.isFile() && e.name.endsWith('.mdx'))) {
-    const path = join(entry.parentPath, entry.name);
+  for (const path of await lessonPaths(root)) {
     const text = await readFile(path, 'utf8');
     const frontmatter = /^---\n([\s\S]*?)\n---/.exec(text)?.[1] ?? '';
     let declared: string[] = [];
@@ -37,6 +45,20 @@ export async function readLessonRefs(root: string): Promise<LessonExerciseRefs[]
       line: text.slice(0, match.index).split('\n').length,
     }));
     lessons.push({ file: relative(root, path), declared, embedded });
+  }
+  return lessons.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+export interface LessonQuizRefs extends LessonQuizzes {
+  /** Path relative to the project root. */
+  file: string;
+}
+
+/** The quizzes of every lesson, validated (quizzes.ts), sorted by file. */
+export async function readLessonQuizzes(root: string): Promise<LessonQuizRefs[]> {
+  const lessons: LessonQuizRefs[] = [];
+  for (const path of await lessonPaths(root)) {
+    lessons.push({ file: relative(root, path), ...readQuizzes(await readFile(path, 'utf8')) });
   }
   return lessons.sort((a, b) => a.file.localeCompare(b.file));
 }

@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { exerciseMetaSchema } from '../schemas/exercise.ts';
 import { lessonSchema } from '../schemas/lesson.ts';
+import { quizOptionSchema, quizSchema } from '../schemas/quiz.ts';
 import { trackSchema } from '../schemas/track.ts';
 import { markdownTable } from './markdown-table.ts';
 
@@ -19,6 +20,8 @@ export const FIELD_SECTIONS: Readonly<Record<string, z.core.$ZodType>> = {
   exercise: exerciseMetaSchema,
   lesson: lessonSchema,
   track: trackSchema,
+  quiz: quizSchema,
+  'quiz-option': quizOptionSchema,
 };
 
 /**

@@ -5,14 +5,17 @@
  * Time limits measure the learner's code, not our set-up, so a correct solution must never time
  * out because the machine is loaded. An example that only works on an author's machine (it
  * needs a DNS name, a writable folder outside /tmp, more time or memory than a run gets) fails
- * here first. Examples marked `chart` must also print a chart the page can draw.
+ * here first. Examples marked `chart` must also print a chart the page can draw, and the snippet
+ * of every predict-the-output quiz must print exactly its right answer.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChartOutput } from '../../src/components/charts/chart-spec.ts';
+import { withoutBackticks } from '../../src/components/quiz/quiz-text.ts';
 import { listExerciseIds, loadSolution } from '../../src/exercises/catalog.ts';
+import { readLessonQuizzes } from '../../src/grading/lessons.ts';
 import { LocalRunner } from '../../src/runner/local/local-runner.ts';
 import { probeSandbox } from '../../src/runner/local/sandbox/sandbox.ts';
 import { repo } from './harness.ts';
@@ -45,6 +48,31 @@ function examples(): Example[] {
   return found;
 }
 
+interface PredictQuiz {
+  name: string;
+  source: string;
+  answer: string;
+}
+
+/** Every predict-the-output quiz, with the right answer as the learner reads it. */
+async function predictQuizzes(): Promise<PredictQuiz[]> {
+  return (await readLessonQuizzes(repo)).flatMap((lesson) =>
+    lesson.quizzes.flatMap(({ id, quiz, snippet }) => {
+      const right = quiz?.options.find((option) => option.correct === true);
+      // An invalid quiz is the course check's to report; here it has nothing to compare.
+      if (!snippet || !right) return [];
+      return [
+        {
+          name: `${lesson.file}:${snippet.line} (${id ?? '?'})`,
+          source: snippet.source,
+          answer: withoutBackticks(right.text),
+        },
+      ];
+    }),
+  );
+}
+
+const quizzes = await predictQuizzes();
 const runner = new LocalRunner({ courseRoot: repo, sandbox: probeSandbox() });
 const exerciseIds = await listExerciseIds(repo);
 
@@ -68,6 +96,7 @@ describe('on a busy machine, in the sandbox', () => {
     expect(runner.sandboxSupport?.available, 'bubblewrap must be installed').toBe(true);
     expect(examples().length).toBeGreaterThan(40);
     expect(exerciseIds.length).toBeGreaterThan(30);
+    expect(quizzes.length).toBeGreaterThan(0);
   });
 
   it.each(exerciseIds)('the reference solution of %s passes', async (id) => {
@@ -88,5 +117,11 @@ describe('on a busy machine, in the sandbox', () => {
       const parsed = parseChartOutput(result.output ?? '');
       expect(parsed.ok ? 'a chart' : parsed.error, 'the chart line it printed').toBe('a chart');
     }
+  });
+
+  it.each(quizzes)('the snippet of predict quiz $name prints its right answer', async (quiz) => {
+    const result = await runner.runScript({ source: quiz.source });
+    expect(result.status, `${result.message ?? ''}\n${result.output ?? ''}`).toBe('pass');
+    expect((result.output ?? '').trim(), 'the correct option, backticks removed').toBe(quiz.answer);
   });
 });

@@ -3,6 +3,10 @@
  * that executes it on the tab's runner, the same one the exercises use, and shows what it
  * printed under the block. Runs on every page load, including client-side navigations.
  *
+ * A block inside an element marked `data-run-locked` (a predict-the-output quiz, quiz/quiz.ts)
+ * gets a disabled button, described by the element named in its `data-run-note`, until the
+ * attribute goes away.
+ *
  * A block marked `chart` also gets a chart area: what the example measured on this run is
  * drawn there (Chart.js is loaded only then).
  */
@@ -72,6 +76,10 @@ function enhance(pre: HTMLPreElement, index: number): void {
   }
   panel.append(button, status, ...(chartHost ? [chartHost] : []), output);
   pre.after(panel);
+  const lock = pre.closest<HTMLElement>('[data-run-note]');
+  const locked = () => lock?.hasAttribute('data-run-locked') ?? false;
+  if (locked()) button.setAttribute('aria-describedby', lock?.dataset['runNote'] ?? '');
+  button.disabled = locked();
 
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -94,7 +102,7 @@ function enhance(pre: HTMLPreElement, index: number): void {
       status.dataset['state'] = 'error';
       status.textContent = `The page could not load the code that runs examples (${(error as Error).message}). Check your connection and reload the page.`;
     } finally {
-      button.disabled = false;
+      button.disabled = locked();
     }
   });
 }
