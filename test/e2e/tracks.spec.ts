@@ -48,6 +48,12 @@ const lessons: TrackLesson[] = [
     file: 'index-migration.ts',
     chart: { example: 2, title: /One lookup by account, as the table grows/ },
   },
+  {
+    url: '/learn/07-scaling/rate-limiting/',
+    exercise: '07-scaling/rate-limiter',
+    file: 'rate-limiter.ts',
+    chart: { example: 2, title: /Requests allowed in the last second/ },
+  },
 ];
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
@@ -114,3 +120,17 @@ for (const lesson of lessons) {
     await expect(page.locator(`li[data-exercises="${lesson.exercise}"]`)).toContainText('Done');
   });
 }
+
+test('the course home lists the lessons of track 7 instead of "coming soon"', async ({ page }) => {
+  await page.goto('/');
+  const track = page.getByRole('listitem').filter({
+    has: page.getByRole('heading', { name: /Scaling and resilience patterns/ }),
+  });
+  await expect(track.getByText('Lessons coming soon.')).toHaveCount(0);
+  for (const title of ['Stateless sessions', 'Load balancing', 'Rate limiting']) {
+    await expect(track.getByRole('link', { name: title, exact: true })).toHaveAttribute(
+      'href',
+      /\/learn\/07-scaling\//,
+    );
+  }
+});
