@@ -11,6 +11,7 @@ import { DraftKeeper } from './drafts.ts';
 import { TextareaEditor, type CodeEditor, type EditorFile } from './editor.ts';
 import type { ExercisePayload } from './payload.ts';
 import { markPassed } from './progress.ts';
+import { onRevealRequest } from './result-location.ts';
 import { renderResult } from './results-view.ts';
 import {
   MODE_LABELS,
@@ -80,6 +81,14 @@ class ExercisePanel extends HTMLElement {
     this.button('run').addEventListener('click', () => void this.run());
     this.button('reset').addEventListener('click', () => this.reset());
     this.button('hint').addEventListener('click', () => this.showHint());
+    onRevealRequest(this, ({ file, line }) => {
+      const tab = [...this.querySelectorAll<HTMLElement>('[role="tab"]')].find(
+        (t) => t.dataset['file'] === file,
+      );
+      if (!tab) return;
+      tab.click();
+      this.editor?.revealLine(file, line);
+    });
     this.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
