@@ -20,10 +20,10 @@ export function locationElement(location: SourceLocation): HTMLParagraphElement 
   button.className = 'location-button';
   button.dataset['file'] = location.file;
   button.dataset['line'] = String(location.line);
-  const hidden = document.createElement('span');
-  hidden.className = 'visually-hidden';
-  hidden.textContent = ', show in the editor';
-  button.append(`${location.file}:${location.line}`, hidden);
+  const text = `${location.file}:${location.line}`;
+  button.textContent = text;
+  // The name starts with the visible text, so speech input can still say what it reads.
+  button.setAttribute('aria-label', `${text}, show in the editor`);
   button.addEventListener('click', () => {
     const detail: RevealRequest = { file: location.file, line: location.line };
     button.dispatchEvent(new CustomEvent(REVEAL_EVENT, { bubbles: true, detail }));
