@@ -88,6 +88,8 @@ export class MonacoEditor implements CodeEditor {
       fontSize: 14,
       scrollBeyondLastLine: false,
       tabSize: 2,
+      // 'dimmed' draws the last line's number at 1.75:1, below AA contrast.
+      renderFinalNewline: 'on',
       theme: themeNow(monaco),
       ...screenOptions(),
       readOnlyMessage: { value: 'The tests are read-only: edit your solution file instead.' },
