@@ -16,6 +16,8 @@ export interface CodeEditor {
   onRunShortcut(listener: () => void): void;
   /** Moves the cursor to a line of a file and marks a problem there (a syntax error). */
   revealProblem(name: string, line: number, column: number, message: string): void;
+  /** Shows a line of a file (a result's `file:line`) and puts the cursor and focus there. */
+  revealLine(name: string, line: number): void;
   clearProblems(): void;
   focus(): void;
   dispose(): void;
@@ -75,12 +77,15 @@ export class TextareaEditor implements CodeEditor {
     const area = this.areas.get(name);
     if (!area) return;
     this.show(name);
-    const offset = area.value
-      .split('\n')
-      .slice(0, line - 1)
-      .join('\n').length;
+    // The lines before it and their line breaks: the cursor lands at the start of the line.
+    const before = area.value.split('\n').slice(0, line - 1);
+    const offset = before.join('\n').length + (before.length > 0 ? 1 : 0);
     area.focus();
     area.setSelectionRange(offset, offset);
+  }
+
+  revealLine(name: string, line: number): void {
+    this.revealProblem(name, line);
   }
 
   clearProblems(): void {}

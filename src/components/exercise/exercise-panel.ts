@@ -12,6 +12,7 @@ import { TextareaEditor, type CodeEditor, type EditorFile } from './editor.ts';
 import { ExerciseHints } from './hints.ts';
 import type { ExercisePayload } from './payload.ts';
 import { hasPassed, markPassed } from './progress.ts';
+import { onRevealRequest } from './result-location.ts';
 import { renderResult } from './results-view.ts';
 import {
   MODE_LABELS,
@@ -84,6 +85,14 @@ class ExercisePanel extends HTMLElement {
     this.button('reset').addEventListener('click', () => this.reset());
     this.hints = new ExerciseHints(this, this.payload.id, this.payload.hints);
     this.wireSolution(editable);
+    onRevealRequest(this, ({ file, line }) => {
+      const tab = [...this.querySelectorAll<HTMLElement>('[role="tab"]')].find(
+        (t) => t.dataset['file'] === file,
+      );
+      if (!tab) return;
+      tab.click();
+      this.editor?.revealLine(file, line);
+    });
     this.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();

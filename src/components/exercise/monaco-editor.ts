@@ -19,6 +19,7 @@ import vitestTypes from './vitest-editor-types.d.ts.txt?raw';
 // Content-hashed by the build (integrations/editor-types.ts): cached for good, fetched once.
 import nodeTypesUrl from '@workbench/editor-node-types.json?url';
 import type { CodeEditor, EditorFile } from './editor.ts';
+import { escapeReleasesTab, followScreen, screenOptions, themeNow } from './monaco-access.ts';
 
 // Workers are bundled by Vite (`?worker`) and served from our own origin, which both keeps
 // everything offline-capable and satisfies Cross-Origin-Embedder-Policy: require-corp.
@@ -62,13 +63,12 @@ function loadTypes(): Promise<void> {
   return typesReady;
 }
 
-const prefersDark = () => window.matchMedia('(prefers-color-scheme: dark)').matches;
-
 export class MonacoEditor implements CodeEditor {
   private readonly editor: monaco.editor.IStandaloneCodeEditor;
   private readonly models = new Map<string, monaco.editor.ITextModel>();
   private readonly editable = new Set<string>();
   private readonly disposables: monaco.IDisposable[] = [];
+  private readonly cleanups: Array<() => void> = [];
   private current = '';
 
   constructor(host: HTMLElement, exerciseId: string, files: readonly EditorFile[]) {
@@ -88,10 +88,14 @@ export class MonacoEditor implements CodeEditor {
       fontSize: 14,
       scrollBeyondLastLine: false,
       tabSize: 2,
-      theme: prefersDark() ? 'vs-dark' : 'vs',
+      // 'dimmed' draws the last line's number at 1.75:1, below AA contrast.
+      renderFinalNewline: 'on',
+      theme: themeNow(monaco),
+      ...screenOptions(),
       readOnlyMessage: { value: 'The tests are read-only: edit your solution file instead.' },
       ariaLabel: 'Code editor',
     });
+    this.cleanups.push(followScreen(monaco, this.editor), escapeReleasesTab(monaco, this.editor));
     const first = files[0];
     if (first) this.show(first.name);
     void loadTypes().catch((error: unknown) => {
@@ -147,6 +151,19 @@ export class MonacoEditor implements CodeEditor {
     this.editor.setPosition({ lineNumber: line, column });
   }
 
+  revealLine(name: string, line: number): void {
+    const model = this.models.get(name);
+    if (!model) return;
+    if (this.current !== name) this.show(name);
+    const lineNumber = Math.min(Math.max(1, line), model.getLineCount());
+    this.editor.revealLineInCenter(lineNumber);
+    this.editor.setPosition({
+      lineNumber,
+      column: model.getLineFirstNonWhitespaceColumn(lineNumber) || 1,
+    });
+    this.editor.focus();
+  }
+
   clearProblems(): void {
     for (const model of this.models.values())
       monaco.editor.setModelMarkers(model, 'workbench-run', []);
@@ -158,6 +175,7 @@ export class MonacoEditor implements CodeEditor {
 
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
+    this.cleanups.forEach((cleanup) => cleanup());
     this.editor.dispose();
     this.models.forEach((m) => m.dispose());
   }

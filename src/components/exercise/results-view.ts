@@ -8,6 +8,8 @@ import {
   type TestResult,
   type TestStatus,
 } from '../../runner/result.ts';
+import { withInlineCode } from './inline-code.ts';
+import { locationElement } from './result-location.ts';
 
 const STATUS_LABEL: Record<TestStatus, string> = {
   pass: 'Passed',
@@ -66,7 +68,7 @@ function renderTest(test: TestResult): HTMLLIElement {
     item.append(message);
   }
   if (test.location) {
-    item.append(el('p', 'test-location', `at ${test.location.file}:${test.location.line}`));
+    item.append(locationElement(test.location));
   }
   if (test.output) {
     const details = el('details', 'test-output');
@@ -92,13 +94,19 @@ export function renderResult(
   status.dataset['state'] = result.status;
   status.replaceChildren(el('strong', 'status-summary', summarize(result)));
   if (result.status === 'error' || result.status === 'timeout') {
-    if (result.hint) status.append(el('span', 'status-hint', result.hint));
+    if (result.hint) {
+      const hint = el('span', 'status-hint');
+      hint.append(...withInlineCode(result.hint));
+      status.append(hint);
+    }
   }
+  // A run that never started (the runner is down) has no duration worth showing.
+  const where = result.runner ?? runnerLabel;
   status.append(
     el(
       'span',
       'status-meta',
-      `${result.runner ?? runnerLabel} · ${formatDuration(result.durationMs)}`,
+      result.durationMs > 0 ? `${where} · ${formatDuration(result.durationMs)}` : where,
     ),
   );
   results.replaceChildren(...result.tests.map(renderTest));
