@@ -93,7 +93,7 @@ test('a predict-the-output quiz runs its snippet only once an answer is checked'
   await page.goto(LESSON);
   const quiz = predictQuiz(page);
   await quiz.scrollIntoViewIfNeeded();
-  const run = quiz.getByRole('button', { name: /Run example/ });
+  const run = quiz.getByRole('button', { name: /Run the snippet of quiz/ });
   await expect(run).toBeDisabled();
   await expect(run).toHaveAccessibleDescription(/Check an answer first/);
   await expect(quiz.getByText('Check an answer first')).toBeVisible();
@@ -108,7 +108,7 @@ test('a predict-the-output quiz runs its snippet only once an answer is checked'
   await expect(quiz.getByRole('status').filter({ hasText: /^Finished in \d+ ms/ })).toBeVisible({
     timeout: 30_000,
   });
-  await expect(quiz.getByLabel(/Output of example/)).toHaveText('1 2');
+  await expect(quiz.getByLabel(/Output of the snippet of quiz/)).toHaveText('1 2');
 
   // The answer is kept, so the snippet stays unlocked after a reload; Try again locks it.
   await page.reload();

@@ -52,7 +52,7 @@ const lessons: TrackLesson[] = [
     url: '/learn/07-scaling/rate-limiting/',
     exercise: '07-scaling/rate-limiter',
     file: 'rate-limiter.ts',
-    chart: { example: 2, title: /Requests allowed in the last second/ },
+    chart: { example: 1, title: /Requests allowed in the last second/ },
   },
 ];
 

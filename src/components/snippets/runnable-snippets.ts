@@ -49,22 +49,27 @@ async function showChart(
   return { printed: parsed.rest.trim(), drawn: parsed.ok };
 }
 
-function enhance(pre: HTMLPreElement, index: number): void {
+/**
+ * Examples are numbered in reading order, and a quiz's snippet apart from them, so that adding a
+ * quiz never renumbers the examples that prose (and tests) refer to.
+ */
+function enhance(pre: HTMLPreElement, index: number, inQuiz: boolean): void {
   if (pre.dataset['enhanced']) return;
   pre.dataset['enhanced'] = 'true';
+  const name = inQuiz ? `the snippet of quiz ${index + 1}` : `example ${index + 1}`;
   const panel = document.createElement('div');
   panel.className = 'snippet-run';
   const button = document.createElement('button');
   button.type = 'button';
-  button.textContent = 'Run example';
-  button.setAttribute('aria-label', `Run example ${index + 1}`);
+  button.textContent = inQuiz ? 'Run the snippet' : 'Run example';
+  button.setAttribute('aria-label', `Run ${name}`);
   const status = document.createElement('p');
   status.className = 'snippet-status';
   status.setAttribute('role', 'status');
   const output = document.createElement('pre');
   output.className = 'snippet-output';
   output.hidden = true;
-  output.setAttribute('aria-label', `Output of example ${index + 1}`);
+  output.setAttribute('aria-label', `Output of ${name}`);
   const chartHost = pre.hasAttribute('data-chart') ? document.createElement('div') : undefined;
   if (chartHost) {
     chartHost.className = 'snippet-chart';
@@ -108,7 +113,10 @@ function enhance(pre: HTMLPreElement, index: number): void {
 }
 
 function enhanceAll(): void {
-  document.querySelectorAll<HTMLPreElement>('pre[data-runnable]').forEach(enhance);
+  const all = [...document.querySelectorAll<HTMLPreElement>('pre[data-runnable]')];
+  const inQuiz = (pre: HTMLPreElement) => pre.closest('[data-run-note]') !== null;
+  all.filter((pre) => !inQuiz(pre)).forEach((pre, index) => enhance(pre, index, false));
+  all.filter(inQuiz).forEach((pre, index) => enhance(pre, index, true));
 }
 
 document.addEventListener('astro:page-load', enhanceAll);
