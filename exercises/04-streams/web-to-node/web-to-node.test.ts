@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { PassThrough, Transform } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { describe, it, expect } from 'vitest';
+import { describe, it } from 'vitest';
 import { transformWeb } from './web-to-node.ts';
 
 const encoder = new TextEncoder();
@@ -114,8 +114,11 @@ async function settle(turns = 10): Promise<void> {
   for (let i = 0; i < turns; i++) await nextTurn();
 }
 
-describe('transformWeb()', () => {
-  it('passes every byte through the Node transform, however the input is cut', async () => {
+// The tests run together: several wait up to 500 ms for output that a wrong solution never
+// sends, and a learner should not wait for those one after another. Each has its own streams,
+// and `expect` comes from each test's context so a failure is reported against its own test.
+describe.concurrent('transformWeb()', () => {
+  it('passes every byte through the Node transform, however the input is cut', async ({ expect }) => {
     const bytes = encoder.encode('café 🚀\nsecond line\nno newline at the end');
     // One byte per chunk: every line and every multi-byte character is split.
     const chunks = Array.from(bytes, (byte) => Uint8Array.of(byte));
@@ -127,7 +130,7 @@ describe('transformWeb()', () => {
     ).toBe('ended: 1: café 🚀\n2: second line\n3: no newline at the end\n');
   });
 
-  it('delivers output while the input is still open', async () => {
+  it('delivers output while the input is still open', async ({ expect }) => {
     const { stream } = webSource({ chunks: [encoder.encode('first\n')], then: 'stall' });
     const reader = transformWeb(stream, numberLines()).getReader();
     expect(
@@ -138,7 +141,7 @@ describe('transformWeb()', () => {
     await reader.cancel();
   });
 
-  it('does not pull the web source far ahead of a slow consumer', async () => {
+  it('does not pull the web source far ahead of a slow consumer', async ({ expect }) => {
     const chunk = new Uint8Array(16 * 1024).fill(0x61);
     // 8 MiB on offer (the same 16 KiB view, so it costs no memory), but nobody reads much of it.
     const { stream, state } = webSource({ chunks: Array(512).fill(chunk), then: 'stall' });
@@ -157,7 +160,7 @@ describe('transformWeb()', () => {
     await reader.cancel();
   });
 
-  it('passes an error from the web source on to the consumer', async () => {
+  it('passes an error from the web source on to the consumer', async ({ expect }) => {
     const { stream } = webSource({
       chunks: [encoder.encode('one\n'), encoder.encode('two\n')],
       then: 'error',
@@ -169,7 +172,7 @@ describe('transformWeb()', () => {
     ).toBe('failed: source broke');
   });
 
-  it('passes an error from the Node transform on, and cancels the web source', async () => {
+  it('passes an error from the Node transform on, and cancels the web source', async ({ expect }) => {
     const { stream, state } = webSource({
       chunks: Array.from({ length: 100 }, (_, i) => encoder.encode(`chunk ${i}\n`)),
       then: 'stall',
@@ -192,7 +195,7 @@ describe('transformWeb()', () => {
     ).toContain('transform broke');
   });
 
-  it('destroys the transform and cancels the source when the consumer cancels', async () => {
+  it('destroys the transform and cancels the source when the consumer cancels', async ({ expect }) => {
     const { stream, state } = webSource({
       chunks: Array.from({ length: 100 }, (_, i) => encoder.encode(`line ${i}\n`)),
       then: 'stall',
@@ -213,7 +216,7 @@ describe('transformWeb()', () => {
     ).toBe('transform destroyed, source cancelled');
   });
 
-  it('works with a fetch Response body and with Blob.stream()', async () => {
+  it('works with a fetch Response body and with Blob.stream()', async ({ expect }) => {
     const body = new Response('one\ntwo\nthree').body;
     expect(body, 'a Response built from a string has a body').not.toBeNull();
     expect(await readAll(transformWeb(body!, numberLines())), 'a Response body').toBe(
