@@ -118,7 +118,9 @@ async function settle(turns = 10): Promise<void> {
 // sends, and a learner should not wait for those one after another. Each has its own streams,
 // and `expect` comes from each test's context so a failure is reported against its own test.
 describe.concurrent('transformWeb()', () => {
-  it('passes every byte through the Node transform, however the input is cut', async ({ expect }) => {
+  it('passes every byte through the Node transform, however the input is cut', async ({
+    expect,
+  }) => {
     const bytes = encoder.encode('café 🚀\nsecond line\nno newline at the end');
     // One byte per chunk: every line and every multi-byte character is split.
     const chunks = Array.from(bytes, (byte) => Uint8Array.of(byte));
@@ -172,7 +174,9 @@ describe.concurrent('transformWeb()', () => {
     ).toBe('failed: source broke');
   });
 
-  it('passes an error from the Node transform on, and cancels the web source', async ({ expect }) => {
+  it('passes an error from the Node transform on, and cancels the web source', async ({
+    expect,
+  }) => {
     const { stream, state } = webSource({
       chunks: Array.from({ length: 100 }, (_, i) => encoder.encode(`chunk ${i}\n`)),
       then: 'stall',
@@ -195,7 +199,9 @@ describe.concurrent('transformWeb()', () => {
     ).toContain('transform broke');
   });
 
-  it('destroys the transform and cancels the source when the consumer cancels', async ({ expect }) => {
+  it('destroys the transform and cancels the source when the consumer cancels', async ({
+    expect,
+  }) => {
     const { stream, state } = webSource({
       chunks: Array.from({ length: 100 }, (_, i) => encoder.encode(`line ${i}\n`)),
       then: 'stall',
