@@ -90,8 +90,8 @@ export class SolutionView {
       element(
         'form',
         { method: 'dialog', className: 'solution-buttons' },
-        element('button', { value: 'cancel', autofocus: true }, 'Not yet'),
-        element('button', { value: 'show', className: 'solution-primary' }, 'Show the solution'),
+        element('button', { value: 'cancel', autofocus: true, className: 'button' }, 'Not yet'),
+        element('button', { value: 'show', className: 'button primary' }, 'Show the solution'),
       ),
     );
     this.confirmDialog.setAttribute('aria-labelledby', `${id}-question`);
@@ -107,7 +107,7 @@ export class SolutionView {
         'div',
         { className: 'solution-head' },
         element('h2', { id: `${id}-title` }, 'Your code and the reference solution'),
-        element('button', { type: 'button', className: 'solution-close' }, 'Close'),
+        element('button', { type: 'button', className: 'button solution-close' }, 'Close'),
       ),
       element(
         'p',
