@@ -249,7 +249,11 @@ describe('half-open', () => {
     expect(await settled(breaker.call('trial')), 'the trial reaches the dependency').toBe(
       'rejected down',
     );
-    expect(breaker.state(), 'a failed trial opens the circuit again').toBe('open');
+    expect(
+      breaker.state(),
+      'a failed trial opens the circuit again, for a cool-down counted from now; the trial is ' +
+        'over, so nothing is in flight any more',
+    ).toBe('open');
     dependency.behaviour = 'ok';
     time.advance(OPTIONS.coolDownMs - 1);
     expect(
@@ -319,9 +323,7 @@ describe('late results', () => {
     for (let i = 0; i < OPTIONS.failureThreshold; i++) await settled(breaker.call('x'));
     time.advance(600);
     dependency.pending[0]!.reject(new Error('late'));
-    expect(await settled(slow), 'the slow call still rejects for its caller').toBe(
-      'rejected late',
-    );
+    expect(await settled(slow), 'the slow call still rejects for its caller').toBe('rejected late');
     time.advance(OPTIONS.coolDownMs - 600);
     expect(
       breaker.state(),
@@ -376,7 +378,9 @@ describe('options', () => {
       [3, Number.POSITIVE_INFINITY],
     ];
     expect(
-      cases.map(([threshold, coolDown]) => `${threshold}, ${coolDown}: ${make(threshold, coolDown)}`),
+      cases.map(
+        ([threshold, coolDown]) => `${threshold}, ${coolDown}: ${make(threshold, coolDown)}`,
+      ),
       'failureThreshold must be a whole number of 1 or more and coolDownMs more than 0 and ' +
         'finite; check them when the breaker is made and throw a RangeError',
     ).toEqual(cases.map(([threshold, coolDown]) => `${threshold}, ${coolDown}: RangeError`));
