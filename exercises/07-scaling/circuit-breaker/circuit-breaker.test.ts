@@ -146,6 +146,11 @@ describe('open', () => {
       'an open circuit refuses every call with a CircuitOpenError (the class exported from the ' +
         'file), even when the dependency would have answered',
     ).toEqual(Array(5).fill('CircuitOpenError'));
+    const refusal = await breaker.call('x').catch((error: unknown) => error);
+    expect(
+      (refusal as Error).name,
+      'the refusal names itself in logs and error reports: keep its name "CircuitOpenError"',
+    ).toBe('CircuitOpenError');
     expect(
       dependency.calls,
       'an open circuit must not call the dependency at all: failing fast is the point',
@@ -353,6 +358,39 @@ describe('late results', () => {
     dependency.pending[1]!.resolve('recovered');
     await settled(trial);
     expect(breaker.state(), 'the trial succeeded: closed').toBe('closed');
+  });
+
+  it('a call from before the circuit opened changes nothing after it has closed again', async () => {
+    const time = clock();
+    const dependency = new Dependency();
+    const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
+    dependency.behaviour = 'pending';
+    const slowFailure = breaker.call('slow 1');
+    const slowSuccess = breaker.call('slow 2');
+    dependency.behaviour = 'fail';
+    for (let i = 0; i < OPTIONS.failureThreshold; i++) await settled(breaker.call('x'));
+    time.advance(OPTIONS.coolDownMs);
+    dependency.behaviour = 'ok';
+    await settled(breaker.call('trial'));
+    expect(breaker.state(), 'the trial succeeded').toBe('closed');
+    dependency.behaviour = 'fail';
+    await settled(breaker.call('x'));
+    await settled(breaker.call('x'));
+    dependency.pending[0]!.reject(new Error('late'));
+    await settled(slowFailure);
+    expect(
+      breaker.state(),
+      'two failures since the circuit closed, and a late one from before it opened: that is ' +
+        'not three in a row; a call counts only in the closed period it started in',
+    ).toBe('closed');
+    dependency.pending[1]!.resolve('late');
+    await settled(slowSuccess);
+    await settled(breaker.call('x'));
+    expect(
+      breaker.state(),
+      'a late success from before the circuit opened must not reset the count of the failures ' +
+        'since it closed: this is the third in a row',
+    ).toBe('open');
   });
 });
 

@@ -84,9 +84,9 @@ export function circuitBreaker<Args extends unknown[], Result>(
 
   async function call(...args: Args): Promise<Result> {
     const current = state();
-    // While half-open only the trial may reach the dependency; everyone else would be the herd
-    // that knocks a recovering service over again.
-    if (current === 'open' || (current === 'half-open' && trialInFlight)) {
+    // While the trial is in flight nobody else may reach the dependency: everyone else would be
+    // the herd that knocks a recovering service over again.
+    if (current === 'open' || trialInFlight) {
       throw new CircuitOpenError();
     }
     const isTrial = current === 'half-open';
