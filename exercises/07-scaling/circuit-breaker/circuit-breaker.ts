@@ -69,6 +69,7 @@ export function circuitBreaker<Args extends unknown[], Result>(
     try {
       return await dependency(...args);
     } catch (error) {
+      // TODO: every result counts here, whenever its call began.
       failures++;
       if (failures >= failureThreshold) openedAt = now();
       throw error;
