@@ -31,11 +31,29 @@ class Dependency {
   };
 }
 
+/** What call() threw instead of returning a promise: kept apart, so a diff can say so. */
+class ThrewSynchronously {
+  constructor(readonly error: unknown) {}
+}
+
+/** Starts a call; a synchronous throw becomes a rejection with a ThrewSynchronously. */
+function begin(start: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(new ThrewSynchronously(error));
+  }
+}
+
 /** How a call settled, in a form that compares well: `value` or the error's name. */
 async function settled(promise: Promise<unknown>): Promise<string> {
   try {
     return `resolved ${String(await promise)}`;
   } catch (error) {
+    if (error instanceof ThrewSynchronously) {
+      const name = error.error instanceof Error ? error.error.name : 'a non-Error';
+      return `call() threw ${name} instead of returning a rejected promise`;
+    }
     if (error instanceof CircuitOpenError) return 'CircuitOpenError';
     return error instanceof Error ? `rejected ${error.message}` : 'rejected with a non-Error';
   }
@@ -49,7 +67,7 @@ async function opened() {
   const dependency = new Dependency();
   const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
   dependency.behaviour = 'fail';
-  for (let i = 0; i < OPTIONS.failureThreshold; i++) await settled(breaker.call('x'));
+  for (let i = 0; i < OPTIONS.failureThreshold; i++) await settled(begin(() => breaker.call('x')));
   return { time, dependency, breaker };
 }
 
@@ -60,7 +78,7 @@ describe('closed', () => {
     const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
     expect(breaker.state(), 'a new breaker is closed').toBe('closed');
     expect(
-      await settled(breaker.call('a')),
+      await settled(begin(() => breaker.call('a'))),
       'a closed breaker calls the dependency and resolves with what it resolved with',
     ).toBe('resolved ok:a');
     expect(dependency.received, 'the arguments of call() go to the dependency').toEqual([['a']]);
@@ -71,7 +89,7 @@ describe('closed', () => {
     const failure = new TypeError('payments: connection refused');
     const breaker = circuitBreaker(() => Promise.reject(failure), { ...OPTIONS, now: time.now });
     await expect(
-      breaker.call(),
+      begin(() => breaker.call()),
       'a failed call must reject with the very error the dependency gave, not a new one: the ' +
         'caller needs it to decide what to do',
     ).rejects.toBe(failure);
@@ -82,10 +100,10 @@ describe('closed', () => {
     const dependency = new Dependency();
     const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
     dependency.behaviour = 'fail';
-    await settled(breaker.call('x'));
-    await settled(breaker.call('x'));
+    await settled(begin(() => breaker.call('x')));
+    await settled(begin(() => breaker.call('x')));
     expect(breaker.state(), 'two failures are fewer than failureThreshold (3)').toBe('closed');
-    await settled(breaker.call('x'));
+    await settled(begin(() => breaker.call('x')));
     expect(breaker.state(), 'the third failure in a row opens the circuit').toBe('open');
   });
 
@@ -95,7 +113,7 @@ describe('closed', () => {
     const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
     for (const behaviour of ['fail', 'fail', 'ok', 'fail', 'fail'] as const) {
       dependency.behaviour = behaviour;
-      await settled(breaker.call('x'));
+      await settled(begin(() => breaker.call('x')));
     }
     expect(
       breaker.state(),
@@ -103,7 +121,7 @@ describe('closed', () => {
         'or a healthy service with a few errors a day trips the breaker in the end',
     ).toBe('closed');
     dependency.behaviour = 'fail';
-    await settled(breaker.call('x'));
+    await settled(begin(() => breaker.call('x')));
     expect(breaker.state(), 'a third failure in a row opens it').toBe('open');
   });
 
@@ -129,8 +147,8 @@ describe('closed', () => {
         'rejects (an async function, or await the dependency inside try)',
     ).toBe('nothing');
     await expect(promise, 'and that promise rejects with the error thrown').rejects.toBe(failure);
-    await settled(breaker.call());
-    await settled(breaker.call());
+    await settled(begin(() => breaker.call()));
+    await settled(begin(() => breaker.call()));
     expect(breaker.state(), 'three throws in a row are three failures').toBe('open');
   });
 });
@@ -140,13 +158,13 @@ describe('open', () => {
     const { breaker, dependency } = await opened();
     dependency.behaviour = 'ok';
     const outcomes = [];
-    for (let i = 0; i < 5; i++) outcomes.push(await settled(breaker.call('x')));
+    for (let i = 0; i < 5; i++) outcomes.push(await settled(begin(() => breaker.call('x'))));
     expect(
       outcomes,
-      'an open circuit refuses every call with a CircuitOpenError (the class exported from the ' +
-        'file), even when the dependency would have answered',
+      'an open circuit refuses every call with a promise that rejects with a CircuitOpenError ' +
+        '(the class exported from the file), even when the dependency would have answered',
     ).toEqual(Array(5).fill('CircuitOpenError'));
-    const refusal = await breaker.call('x').catch((error: unknown) => error);
+    const refusal = await begin(() => breaker.call('x')).catch((error: unknown) => error);
     expect(
       (refusal as Error).name,
       'the refusal names itself in logs and error reports: keep its name "CircuitOpenError"',
@@ -162,10 +180,10 @@ describe('open', () => {
     const dependency = new Dependency();
     const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
     dependency.behaviour = 'fail';
-    await settled(breaker.call('x'));
-    await settled(breaker.call('x'));
+    await settled(begin(() => breaker.call('x')));
+    await settled(begin(() => breaker.call('x')));
     dependency.behaviour = 'pending';
-    const slow = breaker.call('x');
+    const slow = begin(() => breaker.call('x'));
     time.advance(400); // the third call takes 400 ms to fail, like a timeout
     dependency.pending[0]!.reject(new Error('timed out'));
     await settled(slow);
@@ -176,7 +194,7 @@ describe('open', () => {
         'call began; read the time from options.now(), never Date.now()',
     ).toBe('open');
     dependency.behaviour = 'ok';
-    expect(await settled(breaker.call('x')), '1 ms before the cool-down ends').toBe(
+    expect(await settled(begin(() => breaker.call('x'))), '1 ms before the cool-down ends').toBe(
       'CircuitOpenError',
     );
     time.advance(1);
@@ -184,7 +202,7 @@ describe('open', () => {
       'half-open',
     );
     expect(
-      await settled(breaker.call('y')),
+      await settled(begin(() => breaker.call('y'))),
       'the first call after the cool-down is the trial: it reaches the dependency',
     ).toBe('resolved ok:y');
   });
@@ -195,8 +213,8 @@ describe('half-open', () => {
     const { breaker, dependency, time } = await opened();
     time.advance(OPTIONS.coolDownMs);
     dependency.behaviour = 'pending';
-    const trial = breaker.call('trial');
-    const others = Array.from({ length: 5 }, () => breaker.call('other'));
+    const trial = begin(() => breaker.call('trial'));
+    const others = Array.from({ length: 5 }, () => begin(() => breaker.call('other')));
     expect(
       dependency.calls - OPTIONS.failureThreshold,
       'half-open lets one call through; letting every caller in at the end of the cool-down ' +
@@ -220,10 +238,10 @@ describe('half-open', () => {
     const { breaker, dependency, time } = await opened();
     time.advance(OPTIONS.coolDownMs);
     dependency.behaviour = 'ok';
-    await settled(breaker.call('trial'));
+    await settled(begin(() => breaker.call('trial')));
     expect(breaker.state(), 'a successful trial closes the circuit').toBe('closed');
     const outcomes = [];
-    for (let i = 0; i < 3; i++) outcomes.push(await settled(breaker.call(`${i}`)));
+    for (let i = 0; i < 3; i++) outcomes.push(await settled(begin(() => breaker.call(`${i}`))));
     expect(outcomes, 'and every call goes through again').toEqual([
       'resolved ok:0',
       'resolved ok:1',
@@ -235,15 +253,15 @@ describe('half-open', () => {
     const { breaker, dependency, time } = await opened();
     time.advance(OPTIONS.coolDownMs);
     dependency.behaviour = 'ok';
-    await settled(breaker.call('trial'));
+    await settled(begin(() => breaker.call('trial')));
     dependency.behaviour = 'fail';
-    await settled(breaker.call('x'));
-    await settled(breaker.call('x'));
+    await settled(begin(() => breaker.call('x')));
+    await settled(begin(() => breaker.call('x')));
     expect(
       breaker.state(),
       'closing starts the count of failures from 0: two failures after recovery are not three',
     ).toBe('closed');
-    await settled(breaker.call('x'));
+    await settled(begin(() => breaker.call('x')));
     expect(breaker.state()).toBe('open');
   });
 
@@ -251,9 +269,10 @@ describe('half-open', () => {
     const { breaker, dependency, time } = await opened();
     time.advance(OPTIONS.coolDownMs + 5000);
     dependency.behaviour = 'fail';
-    expect(await settled(breaker.call('trial')), 'the trial reaches the dependency').toBe(
-      'rejected down',
-    );
+    expect(
+      await settled(begin(() => breaker.call('trial'))),
+      'the trial reaches the dependency',
+    ).toBe('rejected down');
     expect(
       breaker.state(),
       'a failed trial opens the circuit again, for a cool-down counted from now; the trial is ' +
@@ -262,12 +281,12 @@ describe('half-open', () => {
     dependency.behaviour = 'ok';
     time.advance(OPTIONS.coolDownMs - 1);
     expect(
-      await settled(breaker.call('x')),
+      await settled(begin(() => breaker.call('x'))),
       'a new cool-down starts when the trial fails; the old one, long over, does not count',
     ).toBe('CircuitOpenError');
     time.advance(1);
     expect(
-      await settled(breaker.call('trial 2')),
+      await settled(begin(() => breaker.call('trial 2'))),
       'after the new cool-down there is a new trial: a failed trial must not leave the breaker ' +
         'thinking a trial is still in flight',
     ).toBe('resolved ok:trial 2');
@@ -284,14 +303,15 @@ describe('half-open', () => {
       },
       { failureThreshold: 1, coolDownMs: 100, now: time.now },
     );
-    await settled(breaker.call());
+    await settled(begin(() => breaker.call()));
     time.advance(100);
-    expect(await settled(breaker.call()), 'the trial fails').toBe('rejected down');
+    expect(await settled(begin(() => breaker.call())), 'the trial fails').toBe('rejected down');
     throwing = false;
     time.advance(100);
-    expect(await settled(breaker.call()), 'the next trial, a cool-down later, goes through').toBe(
-      'resolved up',
-    );
+    expect(
+      await settled(begin(() => breaker.call())),
+      'the next trial, a cool-down later, goes through',
+    ).toBe('resolved up');
   });
 });
 
@@ -301,9 +321,10 @@ describe('late results', () => {
     const dependency = new Dependency();
     const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
     dependency.behaviour = 'pending';
-    const slow = breaker.call('slow');
+    const slow = begin(() => breaker.call('slow'));
     dependency.behaviour = 'fail';
-    for (let i = 0; i < OPTIONS.failureThreshold; i++) await settled(breaker.call('x'));
+    for (let i = 0; i < OPTIONS.failureThreshold; i++)
+      await settled(begin(() => breaker.call('x')));
     expect(breaker.state()).toBe('open');
     dependency.pending[0]!.resolve('late');
     expect(await settled(slow), 'the slow call still resolves for its caller').toBe(
@@ -315,7 +336,7 @@ describe('late results', () => {
         'about the service now: it must not close the circuit (only a trial may)',
     ).toBe('open');
     dependency.behaviour = 'ok';
-    expect(await settled(breaker.call('x'))).toBe('CircuitOpenError');
+    expect(await settled(begin(() => breaker.call('x')))).toBe('CircuitOpenError');
   });
 
   it('a call from before the circuit opened does not restart the cool-down by failing late', async () => {
@@ -323,9 +344,10 @@ describe('late results', () => {
     const dependency = new Dependency();
     const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
     dependency.behaviour = 'pending';
-    const slow = breaker.call('slow');
+    const slow = begin(() => breaker.call('slow'));
     dependency.behaviour = 'fail';
-    for (let i = 0; i < OPTIONS.failureThreshold; i++) await settled(breaker.call('x'));
+    for (let i = 0; i < OPTIONS.failureThreshold; i++)
+      await settled(begin(() => breaker.call('x')));
     time.advance(600);
     dependency.pending[0]!.reject(new Error('late'));
     expect(await settled(slow), 'the slow call still rejects for its caller').toBe('rejected late');
@@ -342,12 +364,13 @@ describe('late results', () => {
     const dependency = new Dependency();
     const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
     dependency.behaviour = 'pending';
-    const slow = breaker.call('slow');
+    const slow = begin(() => breaker.call('slow'));
     dependency.behaviour = 'fail';
-    for (let i = 0; i < OPTIONS.failureThreshold; i++) await settled(breaker.call('x'));
+    for (let i = 0; i < OPTIONS.failureThreshold; i++)
+      await settled(begin(() => breaker.call('x')));
     time.advance(OPTIONS.coolDownMs);
     dependency.behaviour = 'pending';
-    const trial = breaker.call('trial');
+    const trial = begin(() => breaker.call('trial'));
     dependency.pending[0]!.reject(new Error('late'));
     await settled(slow);
     expect(
@@ -365,17 +388,18 @@ describe('late results', () => {
     const dependency = new Dependency();
     const breaker = circuitBreaker(dependency.fn, { ...OPTIONS, now: time.now });
     dependency.behaviour = 'pending';
-    const slowFailure = breaker.call('slow 1');
-    const slowSuccess = breaker.call('slow 2');
+    const slowFailure = begin(() => breaker.call('slow 1'));
+    const slowSuccess = begin(() => breaker.call('slow 2'));
     dependency.behaviour = 'fail';
-    for (let i = 0; i < OPTIONS.failureThreshold; i++) await settled(breaker.call('x'));
+    for (let i = 0; i < OPTIONS.failureThreshold; i++)
+      await settled(begin(() => breaker.call('x')));
     time.advance(OPTIONS.coolDownMs);
     dependency.behaviour = 'ok';
-    await settled(breaker.call('trial'));
+    await settled(begin(() => breaker.call('trial')));
     expect(breaker.state(), 'the trial succeeded').toBe('closed');
     dependency.behaviour = 'fail';
-    await settled(breaker.call('x'));
-    await settled(breaker.call('x'));
+    await settled(begin(() => breaker.call('x')));
+    await settled(begin(() => breaker.call('x')));
     dependency.pending[0]!.reject(new Error('late'));
     await settled(slowFailure);
     expect(
@@ -385,7 +409,7 @@ describe('late results', () => {
     ).toBe('closed');
     dependency.pending[1]!.resolve('late');
     await settled(slowSuccess);
-    await settled(breaker.call('x'));
+    await settled(begin(() => breaker.call('x')));
     expect(
       breaker.state(),
       'a late success from before the circuit opened must not reset the count of the failures ' +

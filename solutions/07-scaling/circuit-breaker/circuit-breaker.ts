@@ -32,8 +32,9 @@ export interface CircuitBreaker<Args extends unknown[], Result> {
  *   error. A call that rejects (or throws) is a failure, one that resolves a success; a success
  *   resets the count of consecutive failures. The failure that makes `failureThreshold` in a
  *   row opens the circuit, at the moment it arrives.
- * - Open: every call rejects with a CircuitOpenError without calling the dependency, until
- *   `coolDownMs` have passed since the circuit opened.
+ * - Open: every call rejects with a CircuitOpenError (call() never throws: it returns a
+ *   rejected promise) without calling the dependency, until `coolDownMs` have passed since the
+ *   circuit opened.
  * - Half-open: from then on, the next call is the trial and goes through; while it is in flight,
  *   every other call fails fast as when open. A trial that succeeds closes the circuit (with no
  *   failures counted); one that fails opens it again, for a new cool-down from that moment.
