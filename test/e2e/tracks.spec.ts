@@ -54,6 +54,12 @@ const lessons: TrackLesson[] = [
     file: 'rate-limiter.ts',
     chart: { example: 1, title: /Requests allowed in the last second/ },
   },
+  {
+    url: '/learn/08-field-notes/listener-leak/',
+    exercise: '08-field-notes/listener-leak',
+    file: 'listener-leak.ts',
+    chart: { example: 2, title: /Memory still reachable after serving short-lived connections/ },
+  },
 ];
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
@@ -133,4 +139,15 @@ test('the course home lists the lessons of track 7 instead of "coming soon"', as
       /\/learn\/07-scaling\//,
     );
   }
+});
+
+test('the course home lists the lessons of track 8 instead of "coming soon"', async ({ page }) => {
+  await page.goto('/');
+  const track = page.getByRole('listitem').filter({
+    has: page.getByRole('heading', { name: /Field notes/ }),
+  });
+  await expect(track.getByText('Lessons coming soon.')).toHaveCount(0);
+  await expect(
+    track.getByRole('link', { name: 'The listener that was never removed', exact: true }),
+  ).toHaveAttribute('href', /\/learn\/08-field-notes\/listener-leak\//);
 });
