@@ -278,6 +278,12 @@ describe('retry()', () => {
           'wait longer than you were allowed: one call, no sleep',
       ).toEqual([1, 0]);
     }
+    const { options, sleeps } = setUp({ maxDelayMs: 10_000 });
+    await retry(failing(retryAfter503('10')).operation, options);
+    expect(
+      sleeps,
+      'Retry-After: 10 is exactly maxDelayMs (10 s): that wait is allowed, so sleep it and retry',
+    ).toEqual([10_000]);
   });
 
   it('throws a RangeError for options out of range, before calling anything', async () => {
