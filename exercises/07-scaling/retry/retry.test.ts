@@ -258,7 +258,7 @@ describe('retry()', () => {
         `Retry-After: "${value}" is not a delay, so the backoff applies (half of 100 ms here). ` +
           "Number('') is 0, Number('-5') is -5, parseInt('5s') is 5, and Date.parse() reads " +
           "'1.5' and '-5' as dates in years long past: only digits are seconds, and only text " +
-          'with a month name in it is a date',
+          'with letters in it (a day and a month name) can be a date',
       ).toEqual([50]);
     }
   });
