@@ -312,10 +312,9 @@ describe('createWorker()', () => {
     const worker = createWorker(
       options(store, time, { maxAttempts: 7, baseDelayMs: 100, maxDelayMs: 1_000 }),
     );
-    let failedAt = 0;
     const waits: number[] = [];
     for (let attempt = 1; attempt < 7; attempt++) {
-      failedAt = time.state.ms;
+      const failedAt = time.state.ms;
       await worker.runOnce();
       const retry = store.retries.at(-1);
       if (retry === undefined || store.retries.length !== attempt) break;
