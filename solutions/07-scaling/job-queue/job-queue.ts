@@ -31,7 +31,10 @@ export interface WorkerOptions<T> {
   handler: (payload: T, job: Job<T>) => Promise<void> | void;
   /** Attempts in all, the first one included. A whole number, 1 or more. */
   maxAttempts: number;
-  /** The wait after the first failed attempt, in ms; it doubles after each further one. 0 or more. */
+  /**
+   * The wait after the first failed attempt, in ms, doubled after each further one. A finite
+   * number, 0 or more.
+   */
   baseDelayMs: number;
   /** The longest wait between two attempts, in ms. At least baseDelayMs. */
   maxDelayMs: number;
@@ -54,11 +57,12 @@ export interface Worker {
  * - A failed attempt is never lost: the job goes back to the store, due again
  *   min(maxDelayMs, baseDelayMs × 2^(n - 1)) ms after attempt n failed (counted from the
  *   moment it failed, by `now`), with the attempts made so far.
- * - After maxAttempts failed attempts in all (counted by the store, since any worker may run the
- *   next one) the job goes to the dead-letter list with the attempts and the last error.
+ * - After maxAttempts failed attempts in all the job goes to the dead-letter list with the
+ *   attempts and the last error. The attempts made so far come with the job from the store,
+ *   since any worker, or this one after a restart, may make the next one.
  * - lastError is the thrown Error's message, or String(value) for anything else thrown.
  *
- * Throws a RangeError for options out of range.
+ * createWorker() throws a RangeError straight away for options out of range (see WorkerOptions).
  */
 export function createWorker<T>(options: WorkerOptions<T>): Worker {
   const { store, handler, maxAttempts, baseDelayMs, maxDelayMs, now } = options;
@@ -66,7 +70,7 @@ export function createWorker<T>(options: WorkerOptions<T>): Worker {
     throw new RangeError(`maxAttempts must be a whole number, 1 or more; got ${maxAttempts}`);
   }
   if (!Number.isFinite(baseDelayMs) || baseDelayMs < 0) {
-    throw new RangeError(`baseDelayMs must be 0 or more; got ${baseDelayMs}`);
+    throw new RangeError(`baseDelayMs must be a finite number, 0 or more; got ${baseDelayMs}`);
   }
   if (!(maxDelayMs >= baseDelayMs)) {
     throw new RangeError(`maxDelayMs must be at least baseDelayMs; got ${maxDelayMs}`);
