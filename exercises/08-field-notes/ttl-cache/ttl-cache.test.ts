@@ -224,13 +224,13 @@ describe('maxEntries', () => {
     time.at(10);
     cache.set('b', 'b1');
     time.at(20);
-    cache.set('a', 'a2');
+    cache.set('b', 'b2');
     expect(
       present(cache, ['a', 'b']),
-      'a was already in the cache, so writing it again does not add an entry: nothing ' +
-        'needs to go',
+      'the cache is full, but b is already in it, so writing it again adds no entry and ' +
+        'nothing needs to go: evict only when the cache holds more than maxEntries after the write',
     ).toBe('a,b');
-    expect(cache.get('a'), 'the new value replaces the old one').toBe('a2');
+    expect(cache.get('b'), 'the new value replaces the old one').toBe('b2');
     expect(cache.size).toBe(2);
   });
 
