@@ -241,9 +241,7 @@ describe('maxEntries', () => {
     time.at(500);
     cache.set('still-live', 'y');
     time.at(600);
-    expect(cache.get('expires-first'), 'read at 600 ms, so it is the most recently used').toBe(
-      'x',
-    );
+    expect(cache.get('expires-first'), 'read at 600 ms, so it is the most recently used').toBe('x');
     time.at(1100);
     cache.set('new', 'z');
     expect(
