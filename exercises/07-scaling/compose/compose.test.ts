@@ -424,12 +424,13 @@ describe('checks its input', () => {
     expect(
       [
         outcome(() => compose('not a list' as never)),
+        outcome(() => compose(new Set([noop]) as never)),
         outcome(() => compose([noop, 42 as never])),
         outcome(() => compose([noop, undefined as never, noop])),
       ],
       'a list that is not an array of functions must throw a TypeError when compose() is ' +
         'called, so a misconfigured app fails as it starts, not on its first request',
-    ).toEqual(['TypeError', 'TypeError', 'TypeError']);
+    ).toEqual(['TypeError', 'TypeError', 'TypeError', 'TypeError']);
     expect(
       outcome(() => compose([noop, noop])),
       'a list of functions is fine',
