@@ -346,9 +346,26 @@ describe('options', () => {
   });
 
   it('uses the global timers when none are given', async () => {
-    const health = createHealth({ checks: [dependency('database', up).check], timeoutMs: 1000 });
-    health.started();
-    expect(await probe(() => health.readiness()).now()).toMatchObject({ status: 200 });
+    const timeouts = () =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timeouts();
+    const quick = createHealth({ checks: [dependency('database', up).check], timeoutMs: 60_000 });
+    quick.started();
+    expect(await probe(() => quick.readiness()).now()).toMatchObject({ status: 200 });
+    expect(
+      timeouts(),
+      'with the global timers too, a check that answered in time must leave no timer behind',
+    ).toBe(before);
+
+    const slow = createHealth({ checks: [dependency('database', hangs).check], timeoutMs: 1 });
+    slow.started();
+    const running = probe(() => slow.readiness());
+    // A 20 ms timer set after the 1 ms one fires after it: Node runs timers in order of expiry.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(
+      await running.now(),
+      'without options.timers, the timeout must still fire, on the global setTimeout',
+    ).toEqual({ status: 503, body: { status: 'not-ready', checks: { database: 'timeout' } } });
   });
 });
 

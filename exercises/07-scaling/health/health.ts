@@ -94,11 +94,7 @@ export function createHealth(options: HealthOptions): Health {
   const readiness = runChecks;
 
   const send = (res: ServerResponse, report: HealthReport) => {
-    res.writeHead(report.status, {
-      'content-type': 'application/json',
-      // A cached answer is an old answer.
-      'cache-control': 'no-store',
-    });
+    res.writeHead(report.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(report.body));
   };
 
@@ -108,11 +104,10 @@ export function createHealth(options: HealthOptions): Health {
     started: () => {},
     drain: () => {},
     handle: (req, res) => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const path = (req.url ?? '').split('?')[0];
       const probe = path === '/livez' ? liveness : path === '/readyz' ? readiness : undefined;
       if (probe === undefined) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'not found: the probes are GET /livez and GET /readyz' }));
+        res.writeHead(404).end();
         return;
       }
       void probe().then((report) => send(res, report));
