@@ -66,7 +66,7 @@ const globalTimers: Timers = {
 /**
  * Liveness and readiness for one instance. Liveness never looks at dependencies: a restart does
  * not bring a database back, so failing it during an outage only restarts every instance at once.
- * Throws a RangeError when timeoutMs is not a number above 0.
+ * Throws a RangeError when timeoutMs is not a finite number above 0.
  */
 export function createHealth(options: HealthOptions): Health {
   const { checks, timeoutMs, timers = globalTimers } = options;
