@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exitOnSignal, gracefulShutdown, type ShutdownResult } from './graceful-shutdown.ts';
 
 /** A response as the raw client read it off the wire. */
@@ -80,8 +80,13 @@ class Connection {
 
   /** Sends a GET; a closed connection swallows it, as a real one would reset it. */
   send(path: string, extraHeaders = ''): void {
+    this.write(`GET ${path} HTTP/1.1\r\nHost: test\r\n${extraHeaders}\r\n`);
+  }
+
+  /** Sends raw bytes, such as part of a request. */
+  write(text: string): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
-    this.socket.write(`GET ${path} HTTP/1.1\r\nHost: test\r\n${extraHeaders}\r\n`);
+    this.socket.write(text);
   }
 
   /** The next whole response, or 'closed before a response' once the connection closes. */
@@ -283,9 +288,33 @@ describe('gracefulShutdown()', () => {
     expect(
       isReply(next) ? `answered ${next.status}` : next,
       'a response whose headers went out before the shutdown cannot say "Connection: close" ' +
-        'any more; its connection stayed open and served another request. End the ' +
-        "connection when that response finishes (keep res.socket: it is gone after 'finish')",
+        'any more; its connection stayed open and served another request. Close its ' +
+        "connection once that response has finished (its 'finish' event)",
     ).toBe('closed before a response');
+    expect(await stopped).toBe('drained');
+  });
+
+  it('answers a request that arrives after shutdown began with Connection: close', async () => {
+    const shutdown = gracefulShutdown(server, { timeoutMs: TIMEOUT_MS, setTimer });
+    const client = open();
+    // Half a request: the server has read its first line but not the end of its headers, so
+    // the connection is busy, not idle, when the shutdown begins.
+    const accepted = once(server, 'connection');
+    client.write('GET /slow HTTP/1.1\r\nHost: test\r\n');
+    await Promise.all([accepted, once(client.socket, 'connect')]);
+    for (let turn = 0; turn < 3; turn++) await nextTurn();
+    const stopped = shutdown();
+    const arrived = once(held, '/slow');
+    client.write('\r\n');
+    const [release] = (await arrived) as [() => void];
+    release();
+    const outcome = await client.response();
+    expect(outcome, 'the request must be answered').toMatchObject({ status: 200 });
+    expect(
+      isReply(outcome) ? outcome.headers.connection : undefined,
+      'a request that completed after shutdown began was answered with keep-alive: the ' +
+        "server's 'request' listener must add Connection: close once the shutdown has begun",
+    ).toBe('close');
     expect(await stopped).toBe('drained');
   });
 
@@ -349,6 +378,65 @@ describe('gracefulShutdown()', () => {
         'second call gets the first one’s result',
     ).toEqual(['drained', 'drained']);
     expect(timers, 'only the first call schedules a deadline').toHaveLength(1);
+  });
+});
+
+describe('gracefulShutdown() without options.setTimer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps the deadline on setTimeout(timeoutMs) and clears it once drained', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const shutdown = gracefulShutdown(server, { timeoutMs: TIMEOUT_MS });
+    const client = open();
+    const release = await holdRequest(client, '/slow', 'Connection: close\r\n');
+    const stopped = shutdown();
+    expect(
+      vi.getTimerCount(),
+      'without options.setTimer, the deadline is a setTimeout of timeoutMs',
+    ).toBe(1);
+    release();
+    expect(await stopped).toBe('drained');
+    expect(
+      vi.getTimerCount(),
+      'the server drained, but the default deadline is still pending: clear it',
+    ).toBe(0);
+  });
+
+  it('cuts off what is left when that setTimeout fires', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const shutdown = gracefulShutdown(server, { timeoutMs: TIMEOUT_MS });
+    const client = open();
+    await holdRequest(client, '/slow');
+    const stopped = shutdown();
+    expect(
+      vi.getTimerCount(),
+      'without options.setTimer, the deadline is a setTimeout of timeoutMs',
+    ).toBe(1);
+    vi.advanceTimersByTime(TIMEOUT_MS);
+    expect(
+      await client.response(),
+      'timeoutMs passed: the default deadline must destroy the remaining connections',
+    ).toBe('closed before a response');
+    expect(await stopped).toBe('forced');
+  });
+
+  it('does not keep the process alive with its pending deadline', async () => {
+    const timeouts = () =>
+      process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const shutdown = gracefulShutdown(server, { timeoutMs: TIMEOUT_MS });
+    const client = open();
+    const release = await holdRequest(client, '/slow', 'Connection: close\r\n');
+    const before = timeouts();
+    const stopped = shutdown();
+    expect(
+      timeouts() - before,
+      'the pending deadline keeps the event loop alive: unref() its timer, so a process ' +
+        'whose work is done is not held up to timeoutMs',
+    ).toBe(0);
+    release();
+    expect(await stopped).toBe('drained');
   });
 });
 

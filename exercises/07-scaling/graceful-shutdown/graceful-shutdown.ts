@@ -67,7 +67,7 @@ export function exitOnSignal(
   options: SignalOptions = {},
 ): void {
   const signals = options.signals ?? process;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const exit = options.exit ?? process.exit;
   signals.on('SIGTERM', () => {
     void shutdown();
     // TODO: this ends the process while the requests in flight are still running.

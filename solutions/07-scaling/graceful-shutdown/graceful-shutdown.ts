@@ -49,10 +49,8 @@ export function gracefulShutdown(
       res.setHeader('Connection', 'close');
       return;
     }
-    // The server detaches the socket from the response as it finishes, so keep it now.
-    const socket = res.socket;
-    if (res.writableFinished) socket?.end();
-    else res.once('finish', () => socket?.end());
+    // Once it has finished, its connection is idle.
+    res.once('finish', () => server.closeIdleConnections());
   };
 
   server.on('request', (_req, res) => {
@@ -70,13 +68,12 @@ export function gracefulShutdown(
         forced = true;
         server.closeAllConnections();
       }, options.timeoutMs);
+      // Refuses new connections and, since Node.js 19, closes the idle ones; calls back once
+      // the last connection has closed.
       server.close(() => {
         cancel();
         resolve(forced ? 'forced' : 'drained');
       });
-      // close() closes the connections that are idle now (Node 19 and later); do it explicitly
-      // so the intent does not rest on a version's default.
-      server.closeIdleConnections();
       for (const res of inFlight) finishLast(res);
     });
     return stopping;
@@ -100,7 +97,7 @@ export function exitOnSignal(
   options: SignalOptions = {},
 ): void {
   const signals = options.signals ?? process;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const exit = options.exit ?? process.exit;
   let started = false;
   const onSignal = (): void => {
     if (started) return;
