@@ -225,8 +225,16 @@ describe('gracefulShutdown()', () => {
   it('closes idle keep-alive connections at once', async () => {
     const shutdown = gracefulShutdown(server, { timeoutMs: TIMEOUT_MS, setTimer });
     const idle = open();
-    idle.send('/');
-    expect(await idle.response()).toMatchObject({ status: 200, body: 'ok' });
+    // Two requests on one connection: until a shutdown begins, keep-alive works as usual.
+    for (const attempt of ['first', 'second']) {
+      idle.send('/');
+      const before = await idle.response();
+      expect(
+        isReply(before) ? `${before.status} ${before.headers.connection}` : before,
+        `the ${attempt} request on a keep-alive connection, before any shutdown, found it ` +
+          'closed or closing: leave connections alone until the shutdown begins',
+      ).toBe('200 keep-alive');
+    }
     // A request in flight elsewhere keeps the server open, so only the idle connection is
     // in question.
     const busy = open();
