@@ -21,12 +21,14 @@ function realTimer(callback: () => void, ms: number): () => void {
 }
 
 /**
- * Call once, right after creating `server` (before it takes requests). Returns `shutdown`,
- * which stops `server` gracefully and resolves once it has closed:
+ * Call once, right after creating `server` (before it takes requests). Until `shutdown` is
+ * called, nothing changes: keep-alive connections serve request after request. Returns
+ * `shutdown`, which stops `server` gracefully and resolves once it has closed:
  *
  * - no new connection is accepted (a client that connects is refused);
  * - idle keep-alive connections are closed at once;
- * - requests in flight run to the end; a response not yet started says `Connection: close`,
+ * - requests in flight run to the end, and so do requests that finish arriving later on a
+ *   connection that was open; every response that has not started says `Connection: close`,
  *   and every connection closes after its last response, so it serves no further request;
  * - it schedules a deadline at once, with `setTimer(callback, timeoutMs)`: if the deadline
  *   comes first, every remaining connection is destroyed and it resolves 'forced', otherwise
@@ -56,8 +58,8 @@ export function gracefulShutdown(
   server.on('request', (_req, res) => {
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
-    // A request that reached a busy connection after shutdown began (pipelined) is answered,
-    // then the connection closes.
+    // A request can finish arriving after the shutdown began, on a connection that was open
+    // (and so not idle) then: it is answered, and its connection closes after it.
     if (stopping) finishLast(res);
   });
 
