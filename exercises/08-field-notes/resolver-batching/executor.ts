@@ -74,16 +74,14 @@ export async function execute<Context>(
       resolvers.Post.author(post, context),
       resolvers.Post.comments(post, context),
     ]);
-    const commentViews = comments.map(
-      async (comment): Promise<CommentView> => ({
-        id: comment.id,
-        body: comment.body,
-        author: authorView(
-          await resolvers.Comment.author(comment, context),
-          `Comment.author of comment ${comment.id}`,
-        ),
-      }),
-    );
+    const commentViews = comments.map(async (comment): Promise<CommentView> => ({
+      id: comment.id,
+      body: comment.body,
+      author: authorView(
+        await resolvers.Comment.author(comment, context),
+        `Comment.author of comment ${comment.id}`,
+      ),
+    }));
     return {
       id: post.id,
       title: post.title,

@@ -49,7 +49,11 @@ function expectedPage(data: BlogData, first = 10): HomePage {
       comments: data.comments
         .filter((comment) => comment.postId === post.id)
         .sort((a, b) => a.id - b.id)
-        .map((comment) => ({ id: comment.id, body: comment.body, author: author(comment.authorId) })),
+        .map((comment) => ({
+          id: comment.id,
+          body: comment.body,
+          author: author(comment.authorId),
+        })),
     })),
   };
 }
@@ -166,10 +170,10 @@ describe('home page resolvers', () => {
     const expected = expectedPage({ ...data, users });
     expect(
       page,
-      `the second request shows user ${renamed} as before the rename (first difference at ` +
-        `${firstDifference(page, expected)}), so it was served from the first request’s cache. ` +
-        'Loaders and their caches belong to one request: create them in createContext(), not at ' +
-        'module level',
+      `after user ${renamed} was renamed, the second request’s page differs at ` +
+        `${firstDifference(page, expected)}. A name from before the rename was served from ` +
+        'the first request’s cache: loaders and their caches belong to one request, so create ' +
+        'them in createContext(), not at module level',
     ).toStrictEqual(expected);
     expect(
       db.log.length,
@@ -183,10 +187,7 @@ describe('home page resolvers', () => {
     const shopB = blog(6, 5);
     shopB.users = shopB.users.map((user) => ({ ...user, name: `B's ${user.name}` }));
     const [dbA, dbB] = [createBlogDb(shopA), createBlogDb(shopB)];
-    const [pageA, pageB] = await Promise.all([
-      execute(dbA, schema, 6),
-      execute(dbB, schema, 6),
-    ]);
+    const [pageA, pageB] = await Promise.all([execute(dbA, schema, 6), execute(dbB, schema, 6)]);
     const expectedB = expectedPage(shopB, 6);
     expect(
       pageB,

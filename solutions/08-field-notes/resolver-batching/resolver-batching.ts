@@ -26,8 +26,7 @@ function createLoader<K, V>(
   missing: V,
 ): (key: K) => Promise<V> {
   const cache = new Map<K, Promise<V>>();
-  let batch: Array<{ key: K; resolve: (value: V) => void; reject: (error: unknown) => void }> =
-    [];
+  let batch: Array<{ key: K; resolve: (value: V) => void; reject: (error: unknown) => void }> = [];
 
   function dispatch(): void {
     const waiting = batch;
