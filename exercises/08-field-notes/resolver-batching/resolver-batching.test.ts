@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBlogDb, type BlogData, type BlogDb, type User } from './blog-db.ts';
+import { createBlogDb, type BlogData, type BlogDb, type Db, type User } from './blog-db.ts';
 import { execute, type AuthorView, type HomePage } from './executor.ts';
 import { createContext, resolvers } from './resolver-batching.ts';
 
@@ -197,5 +197,26 @@ describe('home page resolvers', () => {
     ).toStrictEqual(expectedB);
     expect(pageA).toStrictEqual(expectedPage(shopA, 6));
     expect(dbB.log.length, 'each request sends its own queries').toBeGreaterThanOrEqual(3);
+  });
+
+  it('fail the request when a user query fails, instead of leaving it waiting', async () => {
+    const db = createBlogDb(blog(3, 2));
+    const lost = (): Promise<never> => Promise.reject(new Error('connection terminated'));
+    const failing: Db = { ...db, userById: lost, usersByIds: lost };
+    let outcome = 'still waiting';
+    execute(failing, schema, 3).then(
+      () => (outcome = 'resolved'),
+      (error: unknown) => (outcome = `rejected: ${(error as Error).message}`),
+    );
+    // The fake database answers within the current turn of the event loop; a few turns are
+    // plenty for the request to settle, however busy the machine is.
+    for (let turn = 0; turn < 20 && outcome === 'still waiting'; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(
+      outcome,
+      'when the batched query rejects, every caller waiting for that batch must reject with its ' +
+        'error; callers left waiting hold the request open forever',
+    ).toBe('rejected: connection terminated');
   });
 });

@@ -37,11 +37,9 @@ function createLoader<K, V>(
         for (const { key, resolve } of waiting) resolve(found.has(key) ? found.get(key)! : missing);
       },
       (error: unknown) => {
-        // A failed batch must not stay cached: the next request, or a retry, asks again.
-        for (const { key, reject } of waiting) {
-          cache.delete(key);
-          reject(error);
-        }
+        // Every caller of the batch hears of the failure; one left waiting would hold its
+        // request open forever. The cache dies with the request, so nothing stale is kept.
+        for (const { reject } of waiting) reject(error);
       },
     );
   }
