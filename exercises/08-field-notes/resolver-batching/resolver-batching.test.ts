@@ -208,10 +208,11 @@ describe('home page resolvers', () => {
       () => (outcome = 'resolved'),
       (error: unknown) => (outcome = `rejected: ${(error as Error).message}`),
     );
-    // The fake database answers within the current turn of the event loop; a few turns are
-    // plenty for the request to settle, however busy the machine is.
-    for (let turn = 0; turn < 20 && outcome === 'still waiting'; turn++) {
-      await new Promise((resolve) => setImmediate(resolve));
+    // The fake database answers within the turn of the event loop it is asked in. A loader may
+    // wait for a timer before it sends its batch, so give timers a hundred turns to fire; the
+    // loop stops as soon as the request has settled.
+    for (let turn = 0; turn < 100 && outcome === 'still waiting'; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
     expect(
       outcome,
