@@ -194,6 +194,7 @@ describe('createDispatcher()', () => {
           'the secret over "<timestamp>.<raw body>"); a retry gets a fresh timestamp and ' +
           'signature, or a receiver would refuse a late retry as too old',
       ).toMatchObject({
+        'content-type': 'application/json',
         'webhook-id': 'evt_signed',
         'webhook-timestamp': timestamp,
         'webhook-signature': sign(timestamp, body),
@@ -206,7 +207,7 @@ describe('createDispatcher()', () => {
   });
 
   it('retries a 5xx, a 408, a 429 and a timeout until the receiver recovers', async () => {
-    const script: Answer[] = [500, 503, 408, 429, 'timeout', 502, 201];
+    const script: Answer[] = [500, 503, 408, 429, 'timeout', 599, 201];
     const { dispatcher, sent } = setUp(
       { 'https://shop.example/hooks': script },
       { maxAttempts: 7 },
@@ -215,7 +216,7 @@ describe('createDispatcher()', () => {
     await dispatcher.idle();
     expect(
       sent.length,
-      'every one of 500, 503, 408, 429, a rejected send() (a timeout) and 502 may go away: ' +
+      'every one of 500, 503, 408, 429, a rejected send() (a timeout) and 599 may go away: ' +
         'retry each, and stop at the 201',
     ).toBe(7);
     expect(dispatcher.delivered).toEqual(['evt_flaky']);
@@ -252,13 +253,14 @@ describe('createDispatcher()', () => {
   });
 
   it('honours Retry-After in seconds and as an HTTP-date', async () => {
-    const inSeven = new Date(START + 7000).toUTCString();
+    const inTwenty = new Date(START + 20_000).toUTCString();
     const { dispatcher, sleeps } = setUp(
       {
         'https://shop.example/hooks': [
-          { status: 429, retryAfter: '3' },
-          { status: 503, retryAfter: inSeven },
+          { status: 429, retryAfter: '12' },
+          { status: 503, retryAfter: inTwenty },
           { status: 503, retryAfter: 'soon' },
+          { status: 503, retryAfter: '1.5' },
           200,
         ],
       },
@@ -268,10 +270,11 @@ describe('createDispatcher()', () => {
     await dispatcher.idle();
     expect(
       sleeps,
-      'Retry-After: 3 asks for 3,000 ms; an HTTP-date asks for the time until that date (the ' +
-        'clock has moved 3 s by then, so 4,000 ms); a value that is neither ("soon") falls back ' +
-        'to the backoff, here 0.5 * 4,000 ms. parseInt() makes NaN of a date',
-    ).toEqual([3000, 4000, 2000]);
+      'Retry-After: 12 asks for 12,000 ms; an HTTP-date asks for the time until that date (the ' +
+        'clock has moved 12 s by then, so 8,000 ms); a value that is neither whole seconds nor a ' +
+        'date ("soon", "1.5") falls back to the backoff, here 0.5 * 4,000 and 0.5 * 8,000 ms. ' +
+        'parseInt() makes NaN of a date, and Date.parse() reads "1.5" as a day in 2001',
+    ).toEqual([12000, 8000, 2000, 4000]);
     expect(dispatcher.delivered).toEqual(['evt_later']);
   });
 
@@ -336,7 +339,7 @@ describe('createDispatcher()', () => {
   it('accounts for every event: delivered + dead = enqueued', async () => {
     const scripts: Record<string, Answer[]> = {};
     const ids: string[] = [];
-    const kinds: Answer[][] = [[200], [500, 204], [400], [503], ['timeout', 200], [429, 410]];
+    const kinds: Answer[][] = [[299], [500, 204], [400], [503], ['timeout', 200], [429, 410]];
     for (let i = 0; i < 60; i++) {
       const url = `https://r${i}.example/hooks`;
       scripts[url] = kinds[i % kinds.length]!;
@@ -349,8 +352,8 @@ describe('createDispatcher()', () => {
     const dead = dispatcher.deadLetters.map((entry) => entry.event.id).sort();
     expect(
       { delivered: delivered.length, dead: dead.length },
-      'every event ends delivered or dead, once: 30 delivered (200, 500 then 204, timeout then ' +
-        '200) and 30 dead (400, 503 three times, 429 then 410); idle() resolves only when all ' +
+      'every event ends delivered or dead, once: 30 delivered (any 2xx: 299, 500 then 204, ' +
+        'timeout then 200) and 30 dead (400, 503 three times, 429 then 410); idle() resolves only when all ' +
         'have ended',
     ).toEqual({ delivered: 30, dead: 30 });
     expect([...delivered, ...dead].sort(), 'no event may be lost or counted twice').toEqual(
@@ -458,6 +461,15 @@ describe('verifyWebhook()', () => {
       verify(raw, headers),
       'a timestamp that is not whole seconds in digits is refused, without throwing',
     ).toMatchObject({ ok: false });
+    for (const timestamp of [`${seconds(START)}.0`, `+${seconds(START)}`]) {
+      const signed = { ...signedHeaders('evt_odd', raw) };
+      signed['webhook-timestamp'] = timestamp;
+      signed['webhook-signature'] = sign(timestamp, raw);
+      expect(
+        verify(raw, signed),
+        `timestamp "${timestamp}", even signed, is not whole seconds in digits only: refuse it`,
+      ).toMatchObject({ ok: false });
+    }
   });
 
   it('rejects a replayed id, and a forged request cannot use one up', () => {

@@ -77,12 +77,12 @@ function isRetryable(status: number): boolean {
  * past asks for 0). undefined for anything else, so the caller falls back to its backoff.
  */
 function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  // No trim(): header values arrive without surrounding whitespace (fetch strips it).
   if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
   // A date has letters in it; without this check Date.parse reads '1.5' as a date long past.
-  if (!/[a-z]/i.test(text)) return undefined;
-  const at = Date.parse(text);
+  if (!/[a-z]/i.test(value)) return undefined;
+  const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
@@ -92,14 +92,15 @@ function parseRetryAfter(value: string | undefined, nowMs: number): number | und
  * - enqueue(event) returns at once; delivery goes on in the background, each event on its own,
  *   so a receiver that never answers holds up no other event (and no order request).
  * - Every attempt is a POST through `send` with the event's url and exact body, and the headers
- *   webhook-id (the event id), webhook-timestamp (now() of this attempt, in whole seconds) and
+ *   content-type (application/json), webhook-id (the event id), webhook-timestamp (now() of this attempt, in whole seconds) and
  *   webhook-signature (hex HMAC-SHA256 with `secret` over "<timestamp>.<body>").
  * - A 2xx delivers: the id goes on `delivered`.
  * - A 408, a 429, a 5xx or a rejected send (a timeout, a reset) may go away: retry, at most
  *   maxAttempts attempts in all. Before retry n (n = 1 after the first failure) sleep
  *   random() * min(maxDelayMs, baseDelayMs * 2 ** (n - 1)), a fresh random number each time,
- *   unless the answer had a Retry-After in whole seconds or as an HTTP-date: then sleep as long
- *   as it asks (a date past asks for 0). Never sleep after the last attempt.
+ *   unless the answer had a Retry-After in whole seconds (digits only) or as an HTTP-date: then
+ *   sleep as long as it asks (a date past asks for 0); a Retry-After in any other form is
+ *   ignored. Never sleep after the last attempt.
  * - Any other status (another 4xx, a redirect) goes straight to `deadLetters`, as does an event
  *   out of attempts: { event, attempts, lastStatus }, lastStatus null when the last attempt got
  *   no answer.
@@ -138,7 +139,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         deadLetters.push({ event, attempts: attempt, lastStatus: status });
         return;
       }
-      const asked = status === null ? undefined : parseRetryAfter(retryAfter, now());
+      const asked = parseRetryAfter(retryAfter, now());
       // Cap the ceiling, then draw: capping after the draw would put every event that has
       // failed a few times at exactly maxDelayMs, all together.
       const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
