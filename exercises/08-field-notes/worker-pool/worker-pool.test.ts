@@ -14,7 +14,11 @@ class FakeWorker extends EventEmitter implements PoolWorker {
   terminated = false;
   refuse: ((input: unknown) => boolean) | undefined;
 
-  constructor(readonly index: number) {
+  constructor(
+    readonly index: number,
+    /** Every input posted to any worker of the pool, in the order they were posted. */
+    private readonly log: unknown[],
+  ) {
     super();
   }
 
@@ -25,6 +29,7 @@ class FakeWorker extends EventEmitter implements PoolWorker {
       throw new DOMException('could not be cloned', 'DataCloneError');
     }
     this.posted.push(message);
+    this.log.push(message.input);
   }
 
   terminate(): Promise<number> {
@@ -74,15 +79,17 @@ class FakeWorker extends EventEmitter implements PoolWorker {
 
 function fakes() {
   const workers: FakeWorker[] = [];
+  const postedInOrder: unknown[] = [];
   let mostLive = 0;
   const createWorker = (): FakeWorker => {
-    const worker = new FakeWorker(workers.length + 1);
+    const worker = new FakeWorker(workers.length + 1, postedInOrder);
     workers.push(worker);
     mostLive = Math.max(mostLive, workers.filter((w) => !w.exited).length);
     return worker;
   };
   return {
     workers,
+    postedInOrder,
     createWorker,
     live: () => workers.filter((w) => !w.exited),
     busy: () => workers.filter((w) => !w.exited && w.current !== undefined),
@@ -105,6 +112,16 @@ function track(promise: Promise<unknown>): { readonly outcome: Outcome } {
     (error: unknown) => (tracked.outcome = { status: 'rejected', error }),
   );
   return tracked;
+}
+
+/** The live worker running the task with this input; fails the test, with why, if none is. */
+function workerWith(f: ReturnType<typeof fakes>, input: unknown): FakeWorker {
+  const worker = f.busy().find((w) => w.current!.input === input);
+  expect(
+    worker,
+    `no worker is running the task ${String(input)}: run() must post { id, input } to a worker from createWorker()`,
+  ).toBeDefined();
+  return worker!;
 }
 
 /** Answers every busy worker's task, again and again, until no worker has one left. */
@@ -132,15 +149,19 @@ describe('createPool()', () => {
     await answerAll(f);
     const values = results.map((r) => r.outcome);
     expect(values.map((o) => o.status)).toEqual(['resolved', 'resolved']);
-    expect(values.map((o) => (o.status === 'resolved' ? String(o.value) : '')).sort()).toEqual(
-      ['worker 1 did 1000', 'worker 2 did 2000'].sort(),
-    );
+    expect(
+      values.map((o) => (o.status === 'resolved' ? String(o.value) : '')),
+      "each task resolves with its worker's output",
+    ).toEqual([
+      expect.stringMatching(/^worker \d did 1000$/),
+      expect.stringMatching(/^worker \d did 2000$/),
+    ]);
   });
 
   it('never has more live workers than size, however many tasks wait', async () => {
     const f = fakes();
     const pool = createPool({ size: 3, createWorker: f.createWorker });
-    const results = Array.from({ length: 20 }, (_, i) => pool.run(i));
+    const results = Array.from({ length: 20 }, (_, i) => track(pool.run(i)));
     await answerAll(f, () =>
       expect(
         f.live().length,
@@ -148,15 +169,15 @@ describe('createPool()', () => {
       ).toBeLessThanOrEqual(3),
     );
     expect(f.mostLive(), 'more workers were alive at once than size').toBeLessThanOrEqual(3);
-    expect(await Promise.all(results)).toHaveLength(20);
+    expect(results.map((r) => r.outcome.status)).toEqual(Array(20).fill('resolved'));
   });
 
   it('reuses its workers: 50 tasks on a pool of 2 create 2 workers', async () => {
     const f = fakes();
     const pool = createPool({ size: 2, createWorker: f.createWorker });
-    const results = Array.from({ length: 50 }, (_, i) => pool.run(i));
+    const results = Array.from({ length: 50 }, (_, i) => track(pool.run(i)));
     await answerAll(f);
-    await Promise.all(results);
+    expect(results.map((r) => r.outcome.status)).toEqual(Array(50).fill('resolved'));
     expect(
       f.workers.length,
       'a worker was created per task: starting one costs milliseconds and memory, so a pool keeps its workers and posts the next task to one that has finished',
@@ -170,7 +191,7 @@ describe('createPool()', () => {
   it('runs up to size tasks at once and queues the rest in order', async () => {
     const f = fakes();
     const pool = createPool({ size: 2, createWorker: f.createWorker });
-    const results = ['a', 'b', 'c', 'd', 'e'].map((input) => pool.run(input));
+    const results = ['a', 'b', 'c', 'd', 'e'].map((input) => track(pool.run(input)));
     await settle();
     expect(
       f
@@ -179,21 +200,16 @@ describe('createPool()', () => {
         .sort(),
       'with two workers, the first two tasks run at once and the other three wait',
     ).toEqual(['a', 'b']);
-    const started = () => f.workers.flatMap((w) => w.posted).map((m) => m.input);
-    f.busy()[0]!.answer();
+    workerWith(f, 'a').answer();
     await settle();
     expect(
-      started().sort(),
+      [...f.postedInOrder].sort(),
       'a finished task frees its worker for the oldest waiting task',
     ).toEqual(['a', 'b', 'c']);
     await answerAll(f);
-    await Promise.all(results);
-    const order = f.workers
-      .flatMap((w) => w.posted)
-      .sort((x, y) => x.id - y.id)
-      .map((m) => m.input);
+    expect(results.map((r) => r.outcome.status)).toEqual(Array(5).fill('resolved'));
     expect(
-      order,
+      f.postedInOrder,
       'tasks must start in the order run() was called (a queue, first in first out)',
     ).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(
@@ -208,7 +224,7 @@ describe('createPool()', () => {
     const slow = track(pool.run('slow'));
     const fast = track(pool.run('fast'));
     await settle();
-    const fastWorker = f.busy().find((w) => w.current!.input === 'fast')!;
+    const fastWorker = workerWith(f, 'fast');
     fastWorker.answer();
     await settle();
     expect(
@@ -231,7 +247,7 @@ describe('createPool()', () => {
     const bad = track(pool.run('bad'));
     const good = track(pool.run('good'));
     await settle();
-    f.workers[0]!.throwInTask('limit must be a number');
+    workerWith(f, 'bad').throwInTask('limit must be a number');
     await settle();
     expect(bad.outcome.status, "a { id, error } answer must reject that task's promise").toBe(
       'rejected',
@@ -261,7 +277,7 @@ describe('createPool()', () => {
     const doomed = track(pool.run('doomed'));
     const next = track(pool.run('next'));
     await settle();
-    const thrown = f.workers[0]!.crash();
+    const thrown = workerWith(f, 'doomed').crash();
     expect(
       thrown,
       "the worker's 'error' event had no listener, so emitting it threw: in a real process that crashes the parent. Listen for 'error' (and do not rethrow there)",
@@ -288,14 +304,15 @@ describe('createPool()', () => {
     const pool = createPool({ size: 2, createWorker: f.createWorker });
     const first = [track(pool.run(1)), track(pool.run(2))];
     await settle();
-    const [busyOne, idleOne] = f.busy();
-    idleOne!.answer();
+    const busyOne = workerWith(f, 1);
+    const idleOne = workerWith(f, 2);
+    idleOne.answer();
     await settle();
-    idleOne!.exit(0);
-    busyOne!.exit(0);
+    idleOne.exit(0);
+    busyOne.exit(0);
     await settle();
     expect(
-      first.map((r) => r.outcome.status).sort(),
+      first.map((r) => r.outcome.status),
       "a worker that exits while running a task must reject that task (listen for 'exit', not only 'error')",
     ).toEqual(['rejected', 'resolved']);
     const later = [pool.run(3), pool.run(4)].map(track);
@@ -345,9 +362,7 @@ describe('createPool()', () => {
     const done = track(pool.run('done'));
     const tasks = ['running', 'queued 1', 'queued 2'].map((input) => track(pool.run(input)));
     await settle();
-    f.busy()
-      .find((w) => w.current!.input === 'done')!
-      .answer();
+    workerWith(f, 'done').answer();
     await settle();
     const created = f.workers.length;
     await pool.close();
@@ -394,20 +409,44 @@ describe('createPool()', () => {
         }
         parentPort.postMessage({ id, output: count });
       });`;
+    const inputs = [100, 1000, -1, 10_000, 10];
     const threads: Worker[] = [];
+    // Waits for the threads' answers themselves, so that a pool which mislays one fails on
+    // its outcomes below instead of waiting forever.
+    let answers = 0;
+    const { promise: allAnswered, resolve } = Promise.withResolvers<void>();
     const pool = createPool({
       size: 2,
       createWorker: () => {
         const worker = new Worker(source, { eval: true });
+        worker.on('message', () => {
+          if (++answers === inputs.length) resolve();
+        });
         threads.push(worker);
         return worker;
       },
     });
     try {
-      const results = await Promise.allSettled([100, 1000, -1, 10_000, 10].map((n) => pool.run(n)));
+      const results = inputs.map((n) => track(pool.run(n)));
+      await settle();
       expect(
-        results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
-      ).toEqual([25, 168, 'limit must not be negative', 1229, 4]);
+        threads.length,
+        'run() started no Worker: the tasks must run on workers from createWorker()',
+      ).toBeGreaterThan(0);
+      await allAnswered;
+      await settle();
+      expect(
+        results.map(({ outcome }) =>
+          outcome.status === 'rejected' ? (outcome.error as Error).message : outcome,
+        ),
+        'each task settles with the answer to its own input',
+      ).toEqual([
+        { status: 'resolved', value: 25 },
+        { status: 'resolved', value: 168 },
+        'limit must not be negative',
+        { status: 'resolved', value: 1229 },
+        { status: 'resolved', value: 4 },
+      ]);
       expect(threads.length, 'a pool of 2 needs 2 threads').toBeLessThanOrEqual(2);
     } finally {
       await pool.close();
