@@ -287,7 +287,10 @@ describe('createPool()', () => {
       doomed.outcome.status,
       'the task of a crashed worker must be rejected, or its caller waits forever',
     ).toBe('rejected');
-    expect(doomed.outcome.status === 'rejected' && doomed.outcome.error).toBeInstanceOf(Error);
+    expect(
+      doomed.outcome.status === 'rejected' && (doomed.outcome.error as Error).message,
+      "reject the crashed worker's task with the error its 'error' event carried, so the caller sees why",
+    ).toBe('worker: Cannot read properties of undefined');
     expect(
       f.live().length,
       'the crashed worker was not replaced: the waiting task needs a new worker from createWorker()',
@@ -302,28 +305,64 @@ describe('createPool()', () => {
   it('replaces a worker that exited on its own, busy or idle', async () => {
     const f = fakes();
     const pool = createPool({ size: 2, createWorker: f.createWorker });
-    const first = [track(pool.run(1)), track(pool.run(2))];
+    const first = track(pool.run(1));
+    const second = track(pool.run(2));
     await settle();
     const busyOne = workerWith(f, 1);
     const idleOne = workerWith(f, 2);
     idleOne.answer();
     await settle();
+    expect(second.outcome.status).toBe('resolved');
     idleOne.exit(0);
+    await settle();
+    const third = track(pool.run(3));
+    await settle();
+    expect(
+      third.outcome,
+      'an idle worker exited, and the next task was given to it anyway: forget a worker that exited, idle or busy, and start a replacement',
+    ).toEqual({ status: 'pending' });
+    expect(f.busy().length, 'task 3 must run on a new worker beside the busy one').toBe(2);
     busyOne.exit(0);
     await settle();
     expect(
-      first.map((r) => r.outcome.status),
+      first.outcome.status,
       "a worker that exits while running a task must reject that task (listen for 'exit', not only 'error')",
-    ).toEqual(['rejected', 'resolved']);
-    const later = [pool.run(3), pool.run(4)].map(track);
+    ).toBe('rejected');
+    expect(first.outcome.status === 'rejected' && first.outcome.error).toBeInstanceOf(Error);
+    const fourth = track(pool.run(4));
     await settle();
     expect(
       f.busy().length,
-      'both workers exited, and new tasks must still run two at a time on replacements from createWorker()',
+      'both first workers exited, and new tasks must still run two at a time on replacements from createWorker()',
     ).toBe(2);
     expect(f.live().length).toBe(2);
     await answerAll(f);
-    expect(later.map((r) => r.outcome.status)).toEqual(['resolved', 'resolved']);
+    expect([third.outcome.status, fourth.outcome.status]).toEqual(['resolved', 'resolved']);
+  });
+
+  it('ignores an answer whose id is not the task a worker is running', async () => {
+    const f = fakes();
+    const pool = createPool({ size: 2, createWorker: f.createWorker });
+    const first = track(pool.run('first'));
+    await settle();
+    const worker = workerWith(f, 'first');
+    const stray = worker.current!.id === 0 ? -1 : 0;
+    expect(
+      () => worker.emit('message', { id: stray, output: 'stray' }),
+      'an answer with an unknown id must be ignored, not crash the pool',
+    ).not.toThrow();
+    await settle();
+    expect(
+      first.outcome,
+      'an answer carrying another id (a late or duplicate one) settled this task: settle a task only with the answer that carries its id',
+    ).toEqual({ status: 'pending' });
+    worker.answer();
+    await settle();
+    expect(first.outcome).toMatchObject({ status: 'resolved' });
+    expect(
+      () => worker.emit('message', { id: stray, output: 'stray' }),
+      'an answer from an idle worker must be ignored, not crash the pool',
+    ).not.toThrow();
   });
 
   it('rejects a task whose input cannot be sent, and carries on', async () => {

@@ -40,10 +40,12 @@ export interface Pool {
  *   with an Error whose message is error. Either way the worker is free for the next task.
  * - A task whose message postMessage() cannot send is rejected with what it threw; the pool
  *   carries on.
- * - A worker that emits 'error' or 'exit' rejects the task it was running with an Error (it is
- *   not retried: a task that crashed one worker is likely to crash the next) and is replaced,
- *   so the other tasks still run on up to `size` workers. Its 'error' must never crash the
- *   process that owns the pool.
+ * - An answer whose id is not the task that worker is running is ignored.
+ * - A worker that emits 'error' rejects the task it was running with that error, and one that
+ *   emits 'exit' with a task still running rejects it with an Error of your own. The task is not
+ *   retried: a task that crashed one worker is likely to crash the next. A worker that exited,
+ *   busy or idle, is never given a task again and is replaced, so the other tasks still run on
+ *   up to `size` workers. Its 'error' must never crash the process that owns the pool.
  * - close() rejects every unsettled task, terminates every live worker, creates none after,
  *   and makes later run() calls reject.
  */
