@@ -363,6 +363,43 @@ describe('createPool()', () => {
       () => worker.emit('message', { id: stray, output: 'stray' }),
       'an answer from an idle worker must be ignored, not crash the pool',
     ).not.toThrow();
+    const answered = worker.posted[0]!;
+    worker.emit('message', { id: answered.id, output: 'the same answer again' });
+    await settle();
+    const next = [track(pool.run('next 1')), track(pool.run('next 2'))];
+    await settle();
+    expect(
+      f.busy().length,
+      'a duplicate of an answer already given made the pool count its worker free twice: after a task settles, forget it, so a second answer with its id finds nothing',
+    ).toBe(2);
+    await answerAll(f);
+    expect(next.map((t) => t.outcome.status)).toEqual(['resolved', 'resolved']);
+  });
+
+  it('keeps using its idle workers when a busy one exits', async () => {
+    const f = fakes();
+    const pool = createPool({ size: 2, createWorker: f.createWorker });
+    const first = track(pool.run(1));
+    const second = track(pool.run(2));
+    await settle();
+    const idleOne = workerWith(f, 1);
+    const busyOne = workerWith(f, 2);
+    idleOne.answer();
+    busyOne.exit(1);
+    await settle();
+    expect([first.outcome.status, second.outcome.status]).toEqual(['resolved', 'rejected']);
+    const later = [track(pool.run(3)), track(pool.run(4))];
+    await settle();
+    expect(
+      f.busy().length,
+      'after a busy worker exited, the idle one was lost: remove only the worker that exited from your lists',
+    ).toBe(2);
+    expect(
+      idleOne.current?.input,
+      'the idle worker that is still alive takes one of the tasks',
+    ).toBeDefined();
+    await answerAll(f);
+    expect(later.map((t) => t.outcome.status)).toEqual(['resolved', 'resolved']);
   });
 
   it('rejects a task whose input cannot be sent, and carries on', async () => {
