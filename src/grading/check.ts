@@ -287,6 +287,29 @@ async function layoutProblems(
       });
     }
   }
+  // A link to a lesson that was renamed or never written is a 404 only a reader would find.
+  const pages = new Set(['/', ...lessons.map((lesson) => lesson.url)]);
+  for (const lesson of lessons) {
+    for (const { href, line } of lesson.links) {
+      if (href.startsWith('/')) {
+        problems.push({
+          file: lesson.file,
+          line,
+          message: `links to ${href} from the site's root, which breaks where the site is served under a base path`,
+          hint: 'Link relatively: ../<slug>/ within a track, ../../<track>/<slug>/ across tracks.',
+        });
+        continue;
+      }
+      const target = new URL(href, `https://site.invalid${lesson.url}`).pathname;
+      if (pages.has(target) || pages.has(`${target}/`)) continue;
+      problems.push({
+        file: lesson.file,
+        line,
+        message: `links to ${href}, which is not a page of the course (${target})`,
+        hint: 'Link to a lesson as ../<slug>/ within its track, ../../<track>/<slug>/ across tracks: the slug is the file name without its number.',
+      });
+    }
+  }
   for (const lesson of await readLessonQuizzes(root)) {
     for (const { line, message, hint } of lesson.problems) {
       problems.push({ file: lesson.file, ...(line === undefined ? {} : { line }), message, hint });

@@ -6,7 +6,7 @@
  * which runs without Astro.)
  */
 import { readFile, readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readQuizzes, type LessonQuizzes } from './quizzes.ts';
 
@@ -15,9 +15,15 @@ export interface LessonExerciseRefs {
   file: string;
   declared: string[];
   embedded: Array<{ id: string; line: number }>;
+  /** The lesson's own address, `/learn/<track>/<slug>/`, as the site builds it. */
+  url: string;
+  /** Markdown links to other pages of the site (`../slug/`, `/learn/...`), without their #part. */
+  links: Array<{ href: string; line: number }>;
 }
 
 const EMBED = /<Exercise\s+id=["']([^"']+)["']/g;
+/** `](../slug/)`, `](/learn/track/slug/#part)`: links within the site, not to other sites. */
+const SITE_LINK = /\]\(((?:\.\.?\/|\/)[^)\s#]*)(?:#[^)\s]*)?\)/g;
 
 /** Absolute paths of every lesson file. */
 async function lessonPaths(root: string): Promise<string[]> {
@@ -34,9 +40,13 @@ export async function readLessonRefs(root: string): Promise<LessonExerciseRefs[]
     const text = await readFile(path, 'utf8');
     const frontmatter = /^---\n([\s\S]*?)\n---/.exec(text)?.[1] ?? '';
     let declared: string[] = [];
+    // The folder is the track unless the frontmatter says otherwise, as for the site's URLs
+    // (course/course.ts): `/learn/<track>/<file name without its order prefix>/`.
+    let track = relative(join(root, 'content', 'lessons'), path).split(sep)[0] ?? '';
     try {
-      const data = parseYaml(frontmatter) as { exercises?: unknown } | null;
+      const data = parseYaml(frontmatter) as { exercises?: unknown; track?: unknown } | null;
       if (Array.isArray(data?.exercises)) declared = data.exercises.map(String);
+      if (typeof data?.track === 'string') track = data.track;
     } catch {
       // A broken frontmatter fails the site build with a better message than we could give.
     }
@@ -44,7 +54,18 @@ export async function readLessonRefs(root: string): Promise<LessonExerciseRefs[]
       id: match[1] ?? '',
       line: text.slice(0, match.index).split('\n').length,
     }));
-    lessons.push({ file: relative(root, path), declared, embedded });
+    const links = [...text.matchAll(SITE_LINK)].map((match) => ({
+      href: match[1] ?? '',
+      line: text.slice(0, match.index).split('\n').length,
+    }));
+    const slug = basename(path, '.mdx').replace(/^\d+-/, '');
+    lessons.push({
+      file: relative(root, path),
+      declared,
+      embedded,
+      url: `/learn/${track}/${slug}/`,
+      links,
+    });
   }
   return lessons.sort((a, b) => a.file.localeCompare(b.file));
 }

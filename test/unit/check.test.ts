@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,53 @@ describe('checkCourse', { timeout: 0 }, () => {
       ['exercises/01-demo/sum', 'is not used by any lesson'],
     ]);
     expect(report.course.every((p) => p.hint.length > 0)).toBe(true);
+  });
+
+  it('reports links between lessons that lead nowhere or ignore the base path', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'workbench-check-links-'));
+    try {
+      cpSync(join(repo, 'test', 'fixtures', 'course'), root, { recursive: true });
+      const lessons = join(root, 'content', 'lessons');
+      mkdirSync(join(lessons, '01-demo'), { recursive: true });
+      mkdirSync(join(lessons, '02-more'), { recursive: true });
+      const lesson = (body: string) => `---\ntitle: A lesson\n---\n\n${body}\n`;
+      writeFileSync(join(lessons, '02-more', '01-other.mdx'), lesson('Nothing here.'));
+      writeFileSync(
+        join(lessons, '01-demo', '01-first.mdx'),
+        lesson(
+          [
+            'Next: [the second](../second/#part-two), or [another track](../../02-more/other/).',
+            'A [renamed lesson](../third/) and [a root link](/learn/01-demo/second/).',
+            'Not ours: [Node](https://nodejs.org/api/) and [a heading](#below).',
+          ].join('\n'),
+        ),
+      );
+      writeFileSync(join(lessons, '01-demo', '02-second.mdx'), lesson('Back [home](../../../).'));
+      // No exercise is selected: only the course's wiring is checked.
+      const report = await checkCourse(
+        root,
+        new LocalRunner({ courseRoot: root, installRoot: repo }),
+        {
+          only: ['nothing'],
+        },
+      );
+      const links = report.course.filter((p) => p.message.startsWith('links to'));
+      expect(links.map((p) => [p.file, p.line, p.message])).toEqual([
+        [
+          'content/lessons/01-demo/01-first.mdx',
+          6,
+          'links to ../third/, which is not a page of the course (/learn/01-demo/third/)',
+        ],
+        [
+          'content/lessons/01-demo/01-first.mdx',
+          6,
+          "links to /learn/01-demo/second/ from the site's root, which breaks where the site is served under a base path",
+        ],
+      ]);
+      expect(links.every((p) => p.hint.includes('../'))).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('runs a reference that failed in the shared batch again alone before reporting it', async () => {
