@@ -78,15 +78,13 @@ export function withIdempotency(
           [key, hash],
         );
         if (claimed.rows.length === 0) {
-          const { rows } = await tx.query<{
-            request_hash: string;
-            status: number | null;
-            body: unknown;
-          }>('SELECT request_hash, status, body FROM idempotency_keys WHERE key = $1', [key]);
-          const stored = rows[0];
-          if (stored === undefined || stored.status === null) {
-            return { status: 409, body: { error: 'This request is still being processed.' } };
-          }
+          // The row another request claimed has committed by now, and a claim commits only
+          // together with its reply, so status is set.
+          const { rows } = await tx.query<{ request_hash: string; status: number; body: unknown }>(
+            'SELECT request_hash, status, body FROM idempotency_keys WHERE key = $1',
+            [key],
+          );
+          const stored = rows[0]!;
           if (stored.request_hash !== hash) {
             return {
               status: 422,
