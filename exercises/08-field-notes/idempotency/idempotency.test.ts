@@ -164,6 +164,9 @@ describe('withIdempotency()', () => {
         'when it differs',
     ).toBe(422);
     expect(handler.calls, 'a reused key must not run the handler').toBe(1);
+    expect(changed.body, 'a 422 says why in its body: { error: message }').toEqual({
+      error: expect.stringMatching(/\S/),
+    });
     expect(await orderCount()).toBe(1);
     expect(
       await post({ key: 'k-reused', body: order('book', 1) }),
@@ -182,6 +185,11 @@ describe('withIdempotency()', () => {
       'a request with no Idempotency-Key (or an empty one) cannot be retried safely: answer 400',
     ).toEqual([400, 400]);
     expect(handler.calls, 'a request without a key must not run the handler').toBe(0);
+    for (const reply of [missing, empty]) {
+      expect(reply.body, 'a 400 says why in its body: { error: message }').toEqual({
+        error: expect.stringMatching(/\S/),
+      });
+    }
   });
 
   it('frees the key when the handler throws, so the retry runs it again', async () => {

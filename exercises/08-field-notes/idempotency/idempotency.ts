@@ -38,6 +38,8 @@ export type Handler = (tx: Queryable, body: string) => Promise<Reply>;
  *
  * The returned function:
  * - without a key (missing or empty) answers 400 and does not call the handler;
+ * - answers its own 400 and 422 with a body `{ error: message }`, the message saying what went
+ *   wrong, so a client's developer can tell them from the handler's replies;
  * - the first time it sees a key, claims it, calls the handler and stores its reply, all in one
  *   transaction, then returns the reply; the handler's statements go through that transaction;
  * - for a key already answered and the same body, returns the stored status and body without
