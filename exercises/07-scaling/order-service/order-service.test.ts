@@ -426,7 +426,8 @@ describe.each(repositories)('%s', (_name, open) => {
       ).toBe(2);
       expect(
         results.filter((r) => r !== 'done'),
-        'the orders that did not fit must be rejected with ERR_OUT_OF_STOCK',
+        'the orders that did not fit must be rejected with ERR_OUT_OF_STOCK by the service (23514, ' +
+          'from PostgreSQL’s CHECK constraint, means nothing checked the stock before writing it)',
       ).toEqual(['ERR_OUT_OF_STOCK', 'ERR_OUT_OF_STOCK', 'ERR_OUT_OF_STOCK']);
       expect(await stock(), '4 mugs were sold, 1 is left').toEqual({ ...initialStock, mug: 1 });
     });
