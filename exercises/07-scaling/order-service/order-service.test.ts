@@ -151,6 +151,8 @@ describe.each(repositories)('%s', (_name, open) => {
       const result = await repo.transaction(async (store) => {
         await store.setStock('mug', 3);
         await store.addProduct({ sku: 'cap', name: 'Cap', priceCents: 1500, stock: 7 });
+        // Like an UPDATE that matches no row: nothing happens, and nothing is created.
+        await store.setStock('hat', 4);
         return store.addOrder({
           customer: 'ada',
           lines: [{ sku: 'mug', quantity: 2, priceCents: 1200 }],
@@ -168,6 +170,10 @@ describe.each(repositories)('%s', (_name, open) => {
         (await repo.findProduct('cap'))?.stock,
         'a product added in a committed transaction must be kept',
       ).toBe(7);
+      expect(
+        await repo.findProduct('hat'),
+        'setStock() of a sku with no product must do nothing, as an UPDATE that matches no row does',
+      ).toBeUndefined();
       expect(
         (await repo.findOrder(result.id))?.customer,
         'an order added in a committed transaction must be kept',
@@ -368,6 +374,8 @@ describe.each(repositories)('%s', (_name, open) => {
         ['lines that are not an array', { customer: 'ada', lines: 'mug' }],
         ['a line that is null', { customer: 'ada', lines: [null] }],
         ['an empty sku', { customer: 'ada', lines: [{ sku: '', quantity: 1 }] }],
+        ['a line without a sku', { customer: 'ada', lines: [{ quantity: 1 }] }],
+        ['a sku that is not a string', { customer: 'ada', lines: [{ sku: ['mug'], quantity: 1 }] }],
         ['a quantity of 0', { customer: 'ada', lines: [{ sku: 'mug', quantity: 0 }] }],
         ['a negative quantity', { customer: 'ada', lines: [{ sku: 'mug', quantity: -2 }] }],
         ['a fractional quantity', { customer: 'ada', lines: [{ sku: 'mug', quantity: 1.5 }] }],
