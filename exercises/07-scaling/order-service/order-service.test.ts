@@ -147,6 +147,15 @@ describe.each(repositories)('%s', (_name, open) => {
       ).toBeUndefined();
     });
 
+    it('keeps a write made outside any transaction at once', async () => {
+      await repo.setStock('tee', 9);
+      expect(
+        await stock(),
+        'setStock() on the repository itself, outside any transaction, must be kept at once, as ' +
+          'a single UPDATE is (it commits by itself)',
+      ).toEqual({ ...initialStock, tee: 9 });
+    });
+
     it('keeps every write of a transaction whose work resolves', async () => {
       const result = await repo.transaction(async (store) => {
         await store.setStock('mug', 3);
