@@ -6,12 +6,14 @@ import type { NewOrder, Order, OrderRepository, OrderStore } from './repository.
 
 let db: PGlite;
 
+// No timeout of its own: the runner gives hooks the whole set-up budget, and opening the
+// database on a loaded machine has taken more than 20 s.
 beforeAll(async () => {
   db = await openDatabase();
   // The tables are made once; each test empties them, which is several times cheaper than
   // dropping and creating them again, and keeps the suite on PostgreSQL fast.
   await db.exec(schema);
-}, 20_000);
+});
 
 afterAll(() => db.close());
 
