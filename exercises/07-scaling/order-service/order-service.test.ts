@@ -288,6 +288,17 @@ describe.each(repositories)('%s', (_name, open) => {
         sorted(await repo.findOrder(order.id)),
         'the order must be stored in the repository',
       ).toEqual(expected);
+
+      const next = await service.placeOrder({
+        customer: 'bob',
+        lines: [{ sku: 'pin', quantity: 1 }],
+      });
+      expect(next?.id, 'a second order needs an id of its own').not.toBe(order.id);
+      expect(
+        sorted(await repo.findOrder(order.id)),
+        'placing a second order lost the first: a transaction must start from everything ' +
+          'committed before it, orders included, and its commit must keep them',
+      ).toEqual(expected);
     });
 
     it('counts two lines of the same product together against its stock', async () => {
