@@ -62,19 +62,19 @@ export function orderService(repo: OrderRepository): OrderService {
 function validate(request: OrderRequest): Map<string, number> {
   const { customer, lines } = (request ?? {}) as Partial<OrderRequest>;
   if (typeof customer !== 'string' || customer === '') {
-    throw coded('ERR_INVALID_ORDER', 'customer must be a non-empty string');
+    throw invalid('customer must be a non-empty string');
   }
   if (!Array.isArray(lines) || lines.length === 0) {
-    throw coded('ERR_INVALID_ORDER', 'an order needs at least one line');
+    throw invalid('an order needs at least one line');
   }
   const wanted = new Map<string, number>();
   for (const line of lines) {
     const { sku, quantity } = (line ?? {}) as Partial<OrderRequest['lines'][number]>;
     if (typeof sku !== 'string' || sku === '') {
-      throw coded('ERR_INVALID_ORDER', 'every line needs a sku');
+      throw invalid('every line needs a sku');
     }
     if (!Number.isSafeInteger(quantity) || (quantity as number) <= 0) {
-      throw coded('ERR_INVALID_ORDER', `${sku}: quantity must be a positive whole number`);
+      throw invalid(`${sku}: quantity must be a positive whole number`);
     }
     // Two lines of the same product are checked against its stock together; checked one by
     // one, each would fit and together they would sell units that do not exist.
@@ -164,6 +164,10 @@ function copyState(state: State): State {
     orders: new Map([...state.orders].map(([id, order]) => [id, copyOrder(order)])),
     lastId: state.lastId,
   };
+}
+
+function invalid(message: string): Error {
+  return coded('ERR_INVALID_ORDER', message);
 }
 
 function coded(code: string, message: string): Error {
