@@ -179,8 +179,10 @@ class ExercisePanel extends HTMLElement {
   }
 
   private editorLabel(name: string): string {
-    const file = this.files.find((f) => f.name === name);
-    return file?.editable ? `Your code: ${name}` : `Tests (read-only): ${name}`;
+    const file = this.payload.files.find((f) => f.name === name);
+    if (file?.editable) return `Your code: ${name}`;
+    // Support files (an interface, a fake database) are read-only too, but are not the tests.
+    return file?.role === 'test' ? `Tests (read-only): ${name}` : `Read-only: ${name}`;
   }
 
   private note(text: string): void {
