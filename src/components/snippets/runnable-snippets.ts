@@ -61,6 +61,7 @@ function enhance(pre: HTMLPreElement, index: number, inQuiz: boolean): void {
   panel.className = 'snippet-run';
   const button = document.createElement('button');
   button.type = 'button';
+  button.className = 'button';
   button.textContent = inQuiz ? 'Run the snippet' : 'Run example';
   button.setAttribute('aria-label', `Run ${name}`);
   const status = document.createElement('p');
